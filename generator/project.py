@@ -1,0 +1,36 @@
+"""The one entry point both front doors use: a folder in, a checked playbook out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import rules
+from .errors import Problem
+from .load import Playbook, load
+
+
+@dataclass
+class Result:
+    """A loaded playbook and every problem found in it, sorted by file and line."""
+
+    playbook: Playbook
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def failed(self, strict: bool = False) -> bool:
+        return bool(self.errors or (strict and self.warnings))
+
+
+def validate(root: Path) -> Result:
+    """Load every file under `root` and run every rule."""
+    playbook, problems = load(root)
+    problems.extend(rules.check(playbook))
+    return Result(playbook, problems.sorted())
