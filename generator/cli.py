@@ -96,7 +96,7 @@ def format_problems(problems: list[Problem], fmt: str) -> str:
 
 def _summary(result: Result) -> str:
     errors, warnings = len(result.errors), len(result.warnings)
-    files = len(result.playbook.documents)
+    files = len(result.playbook.files)
 
     def plural(n: int, word: str) -> str:
         return f"{n} {word}{'' if n == 1 else 's'}"
@@ -174,3 +174,26 @@ def new_command(config_file: str | None, kind: str, entity_id: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     target.write_text(starter(kind, entity_id, result.playbook), encoding="utf-8")
     click.echo(f"wrote {target.relative_to(root).as_posix()}")
+
+
+@main.command("diff")
+@config_option
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Plain text for the terminal, Markdown for a pull request's job summary.",
+)
+def diff_command(config_file: str | None, base: str, head: str | None, fmt: str) -> None:
+    """Say what changed in the playbook between git revisions BASE and HEAD.
+
+    Without HEAD, BASE is compared with the files on disk, committed or not.
+    """
+    from .diff import diff
+
+    report = diff(find_project(config_file), base, head)
+    click.echo(report.markdown() if fmt == "markdown" else report.text(), nl=False)

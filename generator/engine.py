@@ -49,7 +49,7 @@ def _version_of(executable: str) -> str:
     return text[0] if text else "unknown version"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def find_engine(choice: str = "auto") -> Engine:
     """The engine to draw with; `choice` is auto, system or pure."""
     if choice not in ENGINES:

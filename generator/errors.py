@@ -47,7 +47,7 @@ class Problems:
     def add(self, location: Location, message: str, rule: str, severity: Severity = "error") -> None:
         self.items.append(Problem(location, message, rule, severity))
 
-    def extend(self, other: "Problems") -> None:
+    def extend(self, other: Problems) -> None:
         self.items.extend(other.items)
 
     def sorted(self) -> list[Problem]:

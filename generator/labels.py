@@ -37,7 +37,7 @@ def _table(name: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def get_labels(language: str | None = "en") -> Labels:
     """The table for `language` (Material's `theme.language`), English if we have none."""
     lang = (language or "en").split("-")[0].split("_")[0].lower()

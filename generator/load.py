@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pydantic
 
@@ -21,19 +23,17 @@ from .model import (
     ENTITY_TYPES,
     ID_PATTERN,
     URL_PATTERN,
+    Channel,
     Department,
     Entity,
     Metric,
     Objective,
     Organization,
     Role,
-    Channel,
     Theme,
     Workflow,
 )
 from .yamlread import Document, read_bytes
-
-import re
 
 _ID = re.compile(ID_PATTERN)
 YAML_SUFFIXES = (".yml", ".yaml")
@@ -57,6 +57,10 @@ class Playbook:
     workflows: dict[str, Workflow] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict)
     """The parsed file behind each entity id (and 'organization'), for locating problems."""
+    broken: list[tuple[str, Document]] = field(default_factory=list)
+    """Files that parsed but broke a rule of their own, as (kind, document)."""
+    files: list[str] = field(default_factory=list)
+    """Every YAML file read, loaded or not, relative to the project folder."""
     unloaded: dict[str, str] = field(default_factory=dict)
     """Ids of files that exist but did not load, with their kind: references to them are
     not reported again as unknown."""
@@ -209,6 +213,7 @@ def load(root: Path) -> tuple[Playbook, Problems]:
     playbook = Playbook(root=root)
     seen: dict[str, str] = {}
     for kind, rel in discover(root, problems):
+        playbook.files.append(rel)
         eid = "organization" if kind == "organization" else entity_id(rel)
         if kind != "organization" and not _ID.match(eid):
             problems.add(
@@ -223,6 +228,8 @@ def load(root: Path) -> tuple[Playbook, Problems]:
         entity = _validate(kind, eid, rel, doc, problems) if doc is not None else None
         if entity is None or doc is None:
             playbook.unloaded.setdefault(eid, kind)
+            if doc is not None:
+                playbook.broken.append((kind, doc))
             continue
         if eid in seen:
             other = seen[eid]
@@ -437,7 +444,12 @@ def _report(error: dict[str, Any], cls: type[Entity], doc: Document, problems: P
         problems.add(location, f"'{key}': {error['msg']}", "type")
         return
     hint = ""
-    if isinstance(value, bool) and expected_kind == "text":
+    subject = f"'{key}'"
+    if path and isinstance(path[-1], int):
+        subject = f"entry {path[-1] + 1} of '{key}'"
+    if isinstance(value, dict) and expected_kind == "text":
+        hint = "; a colon followed by a space makes YAML read a key: put the text in quotes"
+    elif isinstance(value, bool) and expected_kind == "text":
         hint = "; put it in quotes: YAML reads yes, no, on and off as booleans"
     elif value is None:
         hint = "; the key is there but has no value"
@@ -445,4 +457,5 @@ def _report(error: dict[str, Any], cls: type[Entity], doc: Document, problems: P
         hint = f"; write it as a list: [{_short(value)}]"
     elif key == "accountable" and isinstance(value, list):
         hint = "; exactly one role is accountable"
-    problems.add(location, f"'{key}' must be {expected_kind}, not {_describe(value)}{hint}", "type")
+    rule = "raci" if key == "accountable" and isinstance(value, list) else "type"
+    problems.add(location, f"{subject} must be {expected_kind}, not {_describe(value)}{hint}", rule)

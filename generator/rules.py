@@ -6,12 +6,17 @@ validator knows about is always a link on the site.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any
 
 from .errors import Problems
 from .load import Playbook, did_you_mean
-from .model import Channel, Department, Entity, Objective, Organization, Role, Theme, Workflow
+from .model import ID_PATTERN, Entity
+from .yamlread import Document
+
+ID = re.compile(ID_PATTERN)
 
 ROLE = ("role",)
 DEPARTMENT = ("department",)
@@ -22,7 +27,8 @@ PARTY = ("role", "department")
 class Reference:
     """One id written in one entity's file, and the kinds it may name."""
 
-    source: Entity
+    source: Entity | None
+    """The entity that makes the reference (None for a file that did not load)."""
     path: tuple[str | int, ...]
     target: str
     kinds: tuple[str, ...]
@@ -32,57 +38,83 @@ class Reference:
         return next(p for p in reversed(self.path) if isinstance(p, str))
 
 
+REFERENCE_FIELDS: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = {
+    "organization": ((("hub",), DEPARTMENT),),
+    "department": ((("parent",), DEPARTMENT), (("lead",), ROLE)),
+    "role": (
+        (("department",), DEPARTMENT),
+        (("reports_to",), ROLE),
+        (("kpis", "*", "metric"), ("metric",)),
+    ),
+    "metric": (),
+    "channel": (
+        (("owner",), ROLE),
+        (("operators", "*"), ROLE),
+        (("objectives", "*"), ("objective",)),
+    ),
+    "objective": (
+        (("raci", "accountable"), ROLE),
+        (("raci", "responsible", "*"), PARTY),
+        (("raci", "consulted", "*"), PARTY),
+        (("raci", "informed", "*"), PARTY),
+        (("kpis", "*", "metric"), ("metric",)),
+    ),
+    "theme": (
+        (("objectives", "*"), ("objective",)),
+        (("channels", "*"), ("channel",)),
+        (("owner",), ROLE),
+    ),
+    "workflow": (
+        (("objective",), ("objective",)),
+        (("steps", "*", "by"), PARTY),
+        (("steps", "*", "to"), PARTY),
+    ),
+}
+"""Which fields of each kind hold ids, and the kinds those ids may name."""
+
+
+def _walk(node: Any, pattern: tuple[str, ...], path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Values at `pattern` in a model or in raw YAML data; '*' steps into every list item."""
+    if not pattern:
+        yield path, node
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                yield from _walk(item, rest, path + (index,))
+        return
+    child = node.get(head) if isinstance(node, dict) else getattr(node, head, None)
+    if child is not None:
+        yield from _walk(child, rest, path + (head,))
+
+
+def raw_references(kind: str, data: Any) -> Iterator[tuple[tuple[str | int, ...], str, tuple[str, ...]]]:
+    """(path, id, kinds) for every well-formed id in a model or in raw YAML data."""
+    for pattern, kinds in REFERENCE_FIELDS[kind]:
+        for path, value in _walk(data, pattern):
+            if isinstance(value, str) and ID.match(value):
+                yield path, value, kinds
+
+
 def references(entity: Entity) -> Iterator[Reference]:
-    """Every reference an entity makes, in file order."""
-
-    def one(path: tuple[str | int, ...], target: str | None, kinds: tuple[str, ...]) -> Iterator[Reference]:
-        if target:
-            yield Reference(entity, path, target, kinds)
-
-    def many(path: tuple[str | int, ...], targets: list[str], kinds: tuple[str, ...]) -> Iterator[Reference]:
-        for index, target in enumerate(targets):
-            yield Reference(entity, path + (index,), target, kinds)
-
-    if isinstance(entity, Organization):
-        yield from one(("hub",), entity.hub, DEPARTMENT)
-    elif isinstance(entity, Department):
-        yield from one(("parent",), entity.parent, DEPARTMENT)
-        yield from one(("lead",), entity.lead, ROLE)
-    elif isinstance(entity, Role):
-        yield from one(("department",), entity.department, DEPARTMENT)
-        yield from one(("reports_to",), entity.reports_to, ROLE)
-        for index, kpi in enumerate(entity.kpis):
-            yield from one(("kpis", index, "metric"), kpi.metric, ("metric",))
-    elif isinstance(entity, Channel):
-        yield from one(("owner",), entity.owner, ROLE)
-        yield from many(("operators",), entity.operators, ROLE)
-        yield from many(("objectives",), entity.objectives, ("objective",))
-    elif isinstance(entity, Objective):
-        yield from one(("raci", "accountable"), entity.raci.accountable, ROLE)
-        for letter in ("responsible", "consulted", "informed"):
-            yield from many(("raci", letter), getattr(entity.raci, letter), PARTY)
-        for index, kpi in enumerate(entity.kpis):
-            yield from one(("kpis", index, "metric"), kpi.metric, ("metric",))
-    elif isinstance(entity, Theme):
-        yield from many(("objectives",), entity.objectives, ("objective",))
-        yield from many(("channels",), entity.channels, ("channel",))
-        yield from one(("owner",), entity.owner, ROLE)
-    elif isinstance(entity, Workflow):
-        yield from one(("objective",), entity.objective, ("objective",))
-        for index, step in enumerate(entity.steps):
-            yield from one(("steps", index, "by"), step.by, PARTY)
-            yield from one(("steps", index, "to"), step.to, PARTY)
+    """Every reference an entity makes, field by field."""
+    for path, target, kinds in raw_references(entity.KIND, entity):
+        yield Reference(entity, path, target, kinds)
 
 
 def _kinds_text(kinds: tuple[str, ...]) -> str:
     return " or ".join(kinds)
 
 
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
 def check(playbook: Playbook) -> Problems:
     """Every cross-file rule; returns errors and warnings together."""
     problems = Problems()
-    broken: set[tuple[str, tuple[str | int, ...]]] = set()
-    _check_references(playbook, problems, broken)
+    _check_references(playbook, problems)
     _check_cycles(playbook, problems, "departments", "parent", "department")
     _check_cycles(playbook, problems, "roles", "reports_to", "role")
     _check_leads(playbook, problems)
@@ -93,29 +125,42 @@ def check(playbook: Playbook) -> Problems:
     return problems
 
 
-def _check_references(playbook: Playbook, problems: Problems, broken: set) -> None:
+def all_references(playbook: Playbook) -> Iterator[tuple[str, Document, tuple[str | int, ...], str, tuple[str, ...]]]:
+    """(source kind, document, path, id, kinds) for every reference in every parsed file,
+    including files that broke a rule of their own: their references still count."""
     for entity in playbook.all_entities():
+        document = playbook.documents[entity.id if entity.KIND != "organization" else "organization"]
         for ref in references(entity):
-            found = playbook.kind_of(ref.target)
-            if found in ref.kinds or playbook.unloaded.get(ref.target) in ref.kinds:
-                continue
-            location = playbook.locate(entity, ref.path)
-            wanted = _kinds_text(ref.kinds)
-            if found is None:
-                candidates = [
-                    eid for kind in ref.kinds for eid in playbook.of_kind(kind)
-                ]
-                problems.add(
-                    location,
-                    f"unknown {wanted} '{ref.target}'{did_you_mean(ref.target, candidates)}",
-                    "reference",
-                )
-            else:
-                problems.add(
-                    location,
-                    f"'{ref.target}' is a {found}, but '{ref.field}' needs a {wanted}",
-                    "reference",
-                )
+            yield entity.KIND, document, ref.path, ref.target, ref.kinds
+    for kind, document in playbook.broken:
+        if isinstance(document.data, dict):
+            for path, target, kinds in raw_references(kind, document.data):
+                yield kind, document, path, target, kinds
+
+
+def _check_references(playbook: Playbook, problems: Problems) -> None:
+    for _kind, document, path, target, kinds in all_references(playbook):
+        found = playbook.kind_of(target)
+        if found in kinds or playbook.unloaded.get(target) in kinds:
+            continue
+        location = document.at(path)
+        ref = Reference(None, path, target, kinds)
+        wanted = _kinds_text(ref.kinds)
+        if found is None:
+            candidates = [
+                eid for kind in ref.kinds for eid in playbook.of_kind(kind)
+            ]
+            problems.add(
+                location,
+                f"unknown {wanted} '{ref.target}'{did_you_mean(ref.target, candidates)}",
+                "reference",
+            )
+        else:
+            problems.add(
+                location,
+                f"'{ref.target}' is {_a(found)}, but '{ref.field}' needs {_a(wanted)}",
+                "reference",
+            )
 
 
 def _check_cycles(playbook: Playbook, problems: Problems, attr: str, field: str, noun: str) -> None:
@@ -211,17 +256,11 @@ def _check_raci(playbook: Playbook, problems: Problems) -> None:
 def _check_usage(playbook: Playbook, problems: Problems) -> None:
     used_roles: set[str] = set()
     used_metrics: set[str] = set()
-    for entity in playbook.all_entities():
-        if isinstance(entity, (Role, Department, Organization)):
-            for ref in references(entity):
-                if ref.path[0] == "kpis":
-                    used_metrics.add(ref.target)
-            continue
-        for ref in references(entity):
-            if "metric" in ref.kinds:
-                used_metrics.add(ref.target)
-            elif "role" in ref.kinds:
-                used_roles.add(ref.target)
+    for kind, _document, _path, target, kinds in all_references(playbook):
+        if "metric" in kinds:
+            used_metrics.add(target)
+        elif "role" in kinds and kind not in ("role", "department", "organization"):
+            used_roles.add(target)
     for role in playbook.roles.values():
         if role.id not in used_roles:
             problems.add(

@@ -8,6 +8,7 @@ mappings, lists, strings, numbers, booleans and null: YAML here is data, never c
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,9 +145,17 @@ def read_text(text: str, path: str) -> tuple[Document | None, list[Problem]]:
     return doc, []
 
 
+def _clamp(text: str, line: int, column: int) -> tuple[int, int]:
+    """Point at the end of the last line when the parser points past the end of the file."""
+    lines = re.split("\r\n|\r|\n", text)
+    if line > len(lines):
+        return len(lines), len(lines[-1]) + 1
+    return line, column
+
+
 def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    line, column = _clamp(text, *((mark.line + 1, mark.column + 1) if mark else (1, 1)))
     message = (exc.problem or exc.context or "not valid YAML").strip()
     if "maximum nesting depth" in message:
         return Problem(
@@ -181,6 +190,7 @@ def _reader_problem(exc: yaml.YAMLError, path: str, text: str) -> Problem:
 def _position(event: events.Event) -> tuple[int, int]:
     mark = event.start_mark
     return (mark.line + 1, mark.column + 1)
+
 
 
 def _show_tag(tag: str) -> str:
@@ -235,7 +245,7 @@ def _build(doc: Document, text: str) -> None:
     have_root = False
 
     def refuse(event: events.Event, message: str, rule: str) -> _Refused:
-        line, column = _position(event)
+        line, column = _clamp(text, *_position(event))
         return _Refused(Problem(Location(doc.path, line, column), message, rule))
 
     def child_path() -> Path | None:

@@ -1,0 +1,139 @@
+"""The `playbook` command through click's runner: exit codes, formats, schema, new."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.model import ENTITY_TYPES
+from generator.project import validate
+from generator.schema import schema_files
+
+from .conftest import REPO, UPDATE_GOLDEN
+from .test_problems import build_case
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_sample_is_strict_clean() -> None:
+    code, out, err = run("validate", "--strict", "-f", str(REPO / "mkdocs.yml"))
+    assert (code, out) == (0, "")
+    assert err.startswith("0 errors, 0 warnings in ")
+
+
+def test_exit_codes(tmp_path: Path) -> None:
+    warn = build_case("shares-under-100", tmp_path / "warn")
+    assert run("validate", "-f", str(warn / "mkdocs.yml"))[0] == 0
+    assert run("validate", "--strict", "-f", str(warn / "mkdocs.yml"))[0] == 1
+    broken = build_case("unknown-reference", tmp_path / "broken")
+    assert run("validate", "-f", str(broken / "mkdocs.yml"))[0] == 1
+    assert run("validate", "--format", "yaml")[0] == 2
+    assert run("validate", "--no-such-option")[0] == 2
+
+
+def test_missing_project_is_one_line(tmp_path: Path) -> None:
+    code, out, err = run("validate", "-f", str(tmp_path / "mkdocs.yml"))
+    assert code == 1
+    assert err.count("\n") == 1 and err.startswith("Error: no ") and "Traceback" not in err
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n")
+    code, _, err = run("validate", "-f", str(tmp_path))
+    assert code == 1 and "no org/ folder" in err
+
+
+def test_github_format_golden(tmp_path: Path) -> None:
+    project = build_case("everything-at-once", tmp_path / "case")
+    code, out, _ = run("validate", "--format", "github", "-f", str(project / "mkdocs.yml"))
+    assert code == 1
+    golden = GOLDEN / "validate-github.txt"
+    if UPDATE_GOLDEN:
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(out, encoding="utf-8")
+    assert out == golden.read_text(encoding="utf-8")
+    assert all(line.startswith("::error file=") for line in out.splitlines())
+
+
+def test_github_format_escapes_newlines_and_commas(tmp_path: Path) -> None:
+    project = build_case("misplaced-files", tmp_path / "case")
+    (project / "org" / "a,b.yml").write_text("x: 1\n")
+    _, out, _ = run("validate", "--format", "github", "-f", str(project / "mkdocs.yml"))
+    assert "file=org/a%2Cb.yml," in out
+
+
+def test_json_format(tmp_path: Path) -> None:
+    project = build_case("shares-under-100", tmp_path / "case")
+    code, out, _ = run("validate", "--format", "json", "-f", str(project / "mkdocs.yml"))
+    data = json.loads(out)
+    assert code == 0
+    assert data["problems"] == [
+        {
+            "path": "org/departments/marketing.yml",
+            "line": 4,
+            "column": 8,
+            "severity": "warning",
+            "message": "department shares add up to 90%, not 100%; 10% of the social media "
+            "workload is carried by nobody",
+            "rule": "share-total",
+        }
+    ]
+
+
+def test_version_names_the_engine() -> None:
+    code, out, _ = run("--version")
+    assert code == 0 and out.startswith("playbook ") and "Graphviz" in out
+
+
+def test_committed_schemas_are_current() -> None:
+    for name, text in schema_files().items():
+        assert (REPO / "schemas" / name).read_text(encoding="utf-8") == text, name
+
+
+def test_schema_command_writes_draft_2020_12(tmp_path: Path) -> None:
+    code, _, _ = run("schema", "-o", str(tmp_path))
+    assert code == 0
+    for kind in ENTITY_TYPES:
+        schema = json.loads((tmp_path / f"{kind}.schema.json").read_text())
+        assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+        assert schema["additionalProperties"] is False
+
+
+def test_sample_files_name_their_schema() -> None:
+    for path in sorted((REPO / "org").rglob("*.yml")) + sorted((REPO / "playbook").rglob("*.yml")):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), path
+        target = (path.parent / first.split("=", 1)[1]).resolve()
+        assert target.is_file(), f"{path}: {target}"
+
+
+@pytest.mark.parametrize("kind", sorted(k for k in ENTITY_TYPES if k != "organization"))
+def test_new_writes_a_starter_that_validates(kind: str, sample_copy: Path) -> None:
+    code, out, err = run("new", kind, f"brand-new-{kind}", "-f", str(sample_copy / "mkdocs.yml"))
+    assert code == 0, err
+    written = sample_copy / ENTITY_TYPES[kind].FOLDER / f"brand-new-{kind}.yml"
+    assert written.is_file() and out.strip().endswith(written.relative_to(sample_copy).as_posix())
+    result = validate(sample_copy)
+    assert result.errors == [], result.errors
+    # running it again refuses to overwrite
+    assert run("new", kind, f"brand-new-{kind}", "-f", str(sample_copy / "mkdocs.yml"))[0] == 1
+
+
+def test_new_refuses_bad_and_taken_ids(sample_copy: Path) -> None:
+    config = str(sample_copy / "mkdocs.yml")
+    assert run("new", "role", "Bad_Id", "-f", config)[0] == 2
+    assert run("new", "metric", "ceo", "-f", config)[0] == 1
+
+
+def test_validate_works_from_another_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tmp_path / "elsewhere"
+    shutil.copytree(Path(__file__).parent / "problems" / "_base", project)
+    monkeypatch.chdir(project)
+    assert run("validate", "--strict")[0] == 0
