@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site serve test validate system-deps benchmark clean
+.PHONY: site serve intranet offline test validate system-deps node-deps benchmark clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,14 +22,33 @@ site: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/playbook serve
 
+# a site for any plain web server, under any sub-path: make intranet SITE_URL=https://intra.example/playbook/
+SITE_URL ?=
+intranet: $(STAMP)
+	SITE_URL="$(SITE_URL)" NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --config-file mkdocs-intranet.yml --site-dir site-intranet
+
+# a site that works opened from file:// or a zip, search included
+offline: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --config-file mkdocs-offline.yml --site-dir site-offline
+	rm -f site-offline.zip
+	$(BIN)/python -m zipfile -c site-offline.zip site-offline
+
 validate: $(STAMP)
 	$(BIN)/playbook validate --strict
 
 system-deps:
 	bash scripts/install-system-deps.sh
 
-test: $(STAMP) system-deps
+# axe-core for the accessibility tests, from the npm registry, kept out of git
+node-deps:
+	@if command -v npm >/dev/null 2>&1; then \
+	    [ -f .cache/npm/node_modules/axe-core/axe.min.js ] || \
+	    npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4 >/dev/null \
+	    || echo "warning: npm could not install axe-core; accessibility tests will be skipped"; \
+	else echo "note: npm not found; accessibility tests will be skipped"; fi
+
+test: $(STAMP) system-deps node-deps
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest
 
 clean:
-	rm -rf site .cache
+	rm -rf site site-intranet site-offline site-preview site-offline.zip .cache

@@ -197,3 +197,157 @@ def diff_command(config_file: str | None, base: str, head: str | None, fmt: str)
 
     report = diff(find_project(config_file), base, head)
     click.echo(report.markdown() if fmt == "markdown" else report.text(), nl=False)
+
+
+@main.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", default=None, help="The organization's name (default: from the folder's name).")
+@click.option(
+    "--generator",
+    "requirement",
+    default=None,
+    metavar="REQUIREMENT",
+    help="The requirements.txt line that installs the generator "
+    "(default: this generator, from its git origin, its folder or the package index).",
+)
+@click.option("--no-git", is_flag=True, help="Do not run git init in the new folder.")
+def init_command(directory: Path, name: str | None, requirement: str | None, no_git: bool) -> None:
+    """Start a new playbook repository for another organization in DIRECTORY."""
+    from .init import init
+
+    written = init(directory, name=name, requirement=requirement, git=not no_git)
+    click.echo(f"wrote {len(written)} files into {directory}")
+    click.echo(
+        "next:\n"
+        f"  cd {directory}\n"
+        "  python3 -m venv .venv && .venv/bin/pip install -r requirements.txt\n"
+        "  .venv/bin/playbook validate --strict\n"
+        "  .venv/bin/mkdocs serve"
+    )
+
+
+# -- the site: thin wrappers over mkdocs, and export ----------------------------------------
+
+site_dir_option = click.option(
+    "-d", "--site-dir", type=click.Path(file_okay=False), default=None,
+    help="The folder to write the site to (default: site/ beside mkdocs.yml).",
+)
+
+
+def _run_mkdocs(command: str, config_file: str | None, args: list[str]) -> None:
+    """Run `mkdocs <command>` on the project's mkdocs.yml and exit with its status.
+
+    A subprocess keeps mkdocs out of this module (the plugin is the only one that imports it)
+    and behaves exactly like typing the mkdocs command."""
+    import os
+    import subprocess
+
+    root = find_project(config_file)
+    config = Path(config_file) if config_file else root / "mkdocs.yml"
+    if config.is_dir():
+        config = config / "mkdocs.yml"
+    env = dict(os.environ)
+    env.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner about MkDocs 2.0
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", command, "--config-file", str(config), *args], env=env, check=False
+    )
+    sys.exit(done.returncode)
+
+
+@main.command("build")
+@config_option
+@click.option("-s", "--strict", is_flag=True, help="Fail on warnings, in the YAML and in the site.")
+@site_dir_option
+@click.option("-c/-C", "--clean/--dirty", "clean", default=True, help="Remove old files from the site folder first (default).")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors and warnings only.")
+def build_command(config_file: str | None, strict: bool, site_dir: str | None, clean: bool, quiet: bool) -> None:
+    """Validate the YAML and build the site (the same as `mkdocs build`)."""
+    args = ["--strict"] if strict else []
+    args += ["--site-dir", site_dir] if site_dir else []
+    args += [] if clean else ["--dirty"]
+    args += ["--quiet"] if quiet else []
+    _run_mkdocs("build", config_file, args)
+
+
+@main.command("serve")
+@config_option
+@click.option("-s", "--strict", is_flag=True, help="Fail on warnings, in the YAML and in the site.")
+@click.option("-a", "--dev-addr", metavar="<IP:PORT>", default=None, help="Address to serve on (default: 127.0.0.1:8000).")
+@click.option("-o", "--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+@click.option("-c", "--clean", is_flag=True, help="Build exactly as `playbook build` does, then serve.")
+def serve_command(config_file: str | None, strict: bool, dev_addr: str | None, open_browser: bool, clean: bool) -> None:
+    """Live preview: saving a YAML file rebuilds the site (the same as `mkdocs serve`)."""
+    args = ["--strict"] if strict else []
+    args += ["--dev-addr", dev_addr] if dev_addr else []
+    args += ["--open"] if open_browser else []
+    args += ["--clean"] if clean else []
+    _run_mkdocs("serve", config_file, args)
+
+
+def _theme_language(root: Path) -> str:
+    """`theme.language` of mkdocs.yml, read without mkdocs (its custom tags are ignored)."""
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        data = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+    except (OSError, yaml.YAMLError):
+        return "en"
+    theme = data.get("theme") if isinstance(data, dict) else None
+    language = theme.get("language") if isinstance(theme, dict) else None
+    return str(language) if language else "en"
+
+
+@main.command("export")
+@config_option
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--language", default=None, help="Label language, en or id (default: theme.language in mkdocs.yml).")
+@click.option(
+    "--engine", type=click.Choice(["auto", "system", "pure"]), default="auto", show_default=True,
+    help="The Graphviz program that draws the diagrams.",
+)
+@click.option("--no-diagrams", is_flag=True, help="Leave the diagrams out.")
+@click.option("--strict", is_flag=True, help="Refuse to export when the YAML has warnings too.")
+@click.option("--clean", is_flag=True, help="Empty DIRECTORY first.")
+def export_command(
+    config_file: str | None, directory: Path, language: str | None, engine: str,
+    no_diagrams: bool, strict: bool, clean: bool,
+) -> None:
+    """Write the generated Markdown pages and SVG diagrams into DIRECTORY.
+
+    For inspecting what the site is made of, or for feeding another static site generator.
+    Links between pages point at the .md files; the pages' YAML sources are in
+    `_sources.json`.
+    """
+    import shutil
+
+    from .site import generate
+
+    root = find_project(config_file)
+    target = directory.resolve()
+    docs = (root / "docs").resolve()
+    if target == docs or docs in target.parents:
+        raise click.ClickException(
+            f"refusing to write into {docs}: docs/ holds the hand-written pages only; choose another folder"
+        )
+    if clean and (target == root or target in root.parents or target == Path.home()):
+        raise click.ClickException(f"refusing to empty {target}: it holds the project")
+    output = generate(
+        root, language=language or _theme_language(root), engine=engine, diagrams=not no_diagrams
+    )
+    click.echo(format_problems(output.result.problems, "text"), nl=False, err=True)
+    if output.result.failed(strict):
+        click.echo(_summary(output.result), err=True)
+        sys.exit(1)
+    if clean and target.exists():
+        shutil.rmtree(target)
+    files = dict(output.files)
+    files["_sources.json"] = json.dumps(output.sources, indent=2, sort_keys=True) + "\n"
+    for relative, content in files.items():
+        path = target / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+    click.echo(f"wrote {len(files)} files into {directory}")

@@ -1,0 +1,599 @@
+"""`playbook diff`: what a change to the playbook means for the people in it.
+
+Two revisions of the project are loaded through the same core as `playbook validate`
+(a git revision is read with `git ls-tree` and `git cat-file` into a temporary folder;
+the working tree is read where it is) and compared entity by entity. The result is a
+list of `Change`s, sentences such as "Community Manager now reports to Head of
+Marketing Communication (was Social Media Manager)", printed as plain text for the
+terminal or as Markdown for a pull request's job summary.
+
+A file renamed to a new id is recognised as a rename, not as one entity removed and
+another added: the pair keeps its title, or most of its content. References to the old
+id are read as references to the new one, so a rename alone reports nothing else.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import subprocess
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .errors import PlaybookError
+from .load import Playbook
+from .model import Entity
+from .project import Result, validate
+from .rules import REFERENCE_FIELDS
+
+WORKING_TREE = None
+"""`head=None` in `diff()` compares against the files on disk, committed or not."""
+
+RENAME_SIMILARITY = 0.7
+"""How alike two files' content (ignoring the title) must be to count as a rename."""
+
+KINDS = ("department", "role", "channel", "objective", "theme", "workflow", "metric")
+"""Kinds compared one by one, in the order their sections appear."""
+
+SECTIONS = {
+    "organization": "Organization",
+    "department": "Departments",
+    "role": "Roles",
+    "reporting": "Reporting lines",
+    "raci": "Responsibilities (RACI)",
+    "channel": "Channels",
+    "objective": "Objectives",
+    "kpi": "Objectives without a KPI",
+    "theme": "Themes",
+    "workflow": "Workflows",
+    "metric": "Metrics",
+    "edit": "Other edits",
+}
+"""Section key -> heading, in the order they are printed."""
+
+RACI_LETTERS = ("responsible", "consulted", "informed")
+
+# fields each kind's own sentences already describe; the rest are listed as "other edits"
+_DESCRIBED = {
+    "organization": {"name", "hub"},
+    "department": {"title", "parent", "lead", "share"},
+    "role": {"title", "department", "reports_to", "headcount"},
+    "channel": {"title", "owner", "operators", "purpose"},
+    "objective": {"title", "raci", "goal", "focus"},
+    "theme": {"title"},
+    "workflow": {"title"},
+    "metric": {"title"},
+}
+
+
+# -- sentences ---------------------------------------------------------------------------
+
+
+class Name(str):
+    """An entity's title: bold in Markdown."""
+
+
+class Code(str):
+    """An id, a revision or a path: a code span in Markdown."""
+
+
+@dataclass(frozen=True)
+class Names:
+    """Several entity titles, read as 'A, B and C'."""
+
+    items: tuple[str, ...]
+
+
+Part = str | Name | Code | Names
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change, as a sentence with placeholders ({0}, {1} …) for the parts that come from YAML."""
+
+    section: str
+    template: str
+    parts: tuple[Part, ...] = ()
+
+    def text(self) -> str:
+        return self.template.format(*(_plain(p) for p in self.parts))
+
+    def markdown(self) -> str:
+        return self.template.format(*(_markdown(p) for p in self.parts))
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _plain(part: Part) -> str:
+    if isinstance(part, Names):
+        return _and([_one_line(i) for i in part.items])
+    return _one_line(part)
+
+
+def _markdown(part: Part) -> str:
+    if isinstance(part, Names):
+        return _and([f"**{escape_markdown(i)}**" for i in part.items])
+    if isinstance(part, Name):
+        return f"**{escape_markdown(part)}**"
+    if isinstance(part, Code):
+        text = _one_line(part)
+        fence = "``" if "`" in text else "`"
+        return f"{fence}{text}{fence}" if fence == "`" else f"`` {text} ``"
+    return escape_markdown(part)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+# names always stand inside a sentence, never at the start of a line, so only the
+# characters that act anywhere in a line need escaping
+_MARKDOWN_SPECIAL = "\\`*_[]|~"
+
+
+def escape_markdown(text: str) -> str:
+    """Text from YAML made inert in Markdown: no emphasis, links, tables or HTML."""
+    text = _one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
+
+
+# -- reading a revision ------------------------------------------------------------------
+
+
+def _git(root: Path, *args: str, input: bytes | None = None) -> bytes:
+    try:
+        done = subprocess.run(
+            ["git", *args], cwd=root, input=input, capture_output=True, check=False
+        )
+    except FileNotFoundError:
+        raise PlaybookError("git is not installed; playbook diff reads revisions with git") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise PlaybookError(f"git {args[0]} failed: {message[-1] if message else 'exit ' + str(done.returncode)}")
+    return done.stdout
+
+
+def check_revision(root: Path, rev: str) -> str:
+    """The commit id `rev` names, or a user error that says what to do."""
+    if rev.startswith("-"):
+        raise PlaybookError(f"'{rev}' is not a revision")
+    try:
+        _git(root, "rev-parse", "--is-inside-work-tree")
+    except PlaybookError:
+        raise PlaybookError(f"{root} is not in a git repository; playbook diff compares git revisions") from None
+    done = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
+        cwd=root, capture_output=True, check=False,
+    )
+    if done.returncode != 0:
+        hint = ""
+        if rev.startswith("origin/"):
+            hint = " (fetch it first; in a GitHub workflow, check out with fetch-depth: 0)"
+        raise PlaybookError(f"unknown revision '{rev}'{hint}")
+    return done.stdout.decode().strip()
+
+
+def files_at(root: Path, rev: str) -> dict[str, bytes]:
+    """The playbook's YAML files at a git revision: {path relative to the project: bytes}."""
+    commit = check_revision(root, rev)
+    # paths come out relative to `root`, which may be a sub-folder of the repository
+    listing = _git(root, "ls-tree", "-r", "-z", commit, "--", "org", "playbook")
+    entries: list[tuple[str, str]] = []
+    for record in listing.split(b"\0"):
+        if not record:
+            continue
+        meta, _, name = record.partition(b"\t")
+        mode, kind, obj = meta.decode().split()
+        path = name.decode("utf-8", "surrogateescape")
+        if kind == "blob" and mode in ("100644", "100755"):
+            entries.append((path, obj))
+    if not entries:
+        return {}
+    batch = _git(root, "cat-file", "--batch", input="".join(f"{obj}\n" for _, obj in entries).encode())
+    files: dict[str, bytes] = {}
+    offset = 0
+    for path, _obj in entries:
+        header_end = batch.index(b"\n", offset)
+        header = batch[offset:header_end].split()
+        size = int(header[2])
+        start = header_end + 1
+        files[path] = batch[start : start + size]
+        offset = start + size + 1  # each object is followed by a newline
+    return files
+
+
+def load_files(files: dict[str, bytes]) -> Result:
+    """Validate a playbook given as {relative path: bytes}, through a temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="playbook-diff-") as tmp:
+        root = Path(tmp)
+        for rel, data in files.items():
+            pure = PurePosixPath(rel)
+            if pure.is_absolute() or ".." in pure.parts:  # pragma: no cover - git never lists these
+                continue
+            target = root.joinpath(*pure.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        return validate(root)
+
+
+def load_revision(root: Path, rev: str | None) -> Result:
+    """The playbook at `rev`, or in the working tree when `rev` is None."""
+    if rev is WORKING_TREE:
+        return validate(root)
+    return load_files(files_at(root, rev))
+
+
+# -- comparing ---------------------------------------------------------------------------
+
+
+def _content(entity: Entity, skip: Iterable[str] = ()) -> dict[str, Any]:
+    data = entity.model_dump(mode="json", exclude_defaults=True)
+    for key in skip:
+        data.pop(key, None)
+    return data
+
+
+def _similarity(a: Entity, b: Entity) -> float:
+    if a.label.strip().casefold() == b.label.strip().casefold():
+        return 1.0
+    left = json.dumps(_content(a, ("title",)), sort_keys=True, ensure_ascii=False)
+    right = json.dumps(_content(b, ("title",)), sort_keys=True, ensure_ascii=False)
+    return difflib.SequenceMatcher(None, left, right, autojunk=False).ratio()
+
+
+def match_renames(base: Playbook, head: Playbook) -> dict[str, str]:
+    """Old id -> new id for entities whose file was renamed (same title, or mostly the same content)."""
+    renames: dict[str, str] = {}
+    for kind in KINDS:
+        old = base.of_kind(kind)
+        new = head.of_kind(kind)
+        removed = [i for i in old if i not in new and i not in head.unloaded]
+        added = [i for i in new if i not in old and i not in base.unloaded]
+        scored = sorted(
+            ((_similarity(old[r], new[a]), r, a) for r in removed for a in added),
+            key=lambda t: (-t[0], t[1], t[2]),
+        )
+        taken: set[str] = set()
+        for score, r, a in scored:
+            if score < RENAME_SIMILARITY:
+                break
+            if r in renames or a in taken:
+                continue
+            renames[r] = a
+            taken.add(a)
+    return renames
+
+
+def _translate(data: Any, pattern: tuple[str, ...], renames: dict[str, str]) -> Any:
+    """`data` with the ids at `pattern` renamed ('*' steps into every list item)."""
+    if not pattern:
+        return renames.get(data, data) if isinstance(data, str) else data
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        return [_translate(item, rest, renames) for item in data] if isinstance(data, list) else data
+    if isinstance(data, dict) and head in data:
+        return {**data, head: _translate(data[head], rest, renames)}
+    return data
+
+
+@dataclass
+class Comparison:
+    """Two playbooks and the renames between them; builds the list of changes."""
+
+    base: Playbook
+    head: Playbook
+    renames: dict[str, str] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
+
+    # names ------------------------------------------------------------------------------
+
+    def new_id(self, old_id: str | None) -> str | None:
+        return self.renames.get(old_id, old_id) if old_id else old_id
+
+    def name(self, entity_id: str) -> Name | Code:
+        """What people call the entity: its title now, else its title before, else its id."""
+        found = self.head.entity(entity_id)
+        if found is None:
+            old = {new: old for old, new in self.renames.items()}.get(entity_id, entity_id)
+            found = self.base.entity(old)
+        return Name(found.label) if found is not None else Code(entity_id)
+
+    def names(self, ids: Iterable[str]) -> Names:
+        return Names(tuple(sorted((self.name(i) for i in ids), key=str.casefold)))
+
+    def add(self, section: str, template: str, *parts: Part) -> None:
+        self.changes.append(Change(section, template, parts))
+
+    def pairs(self, kind: str) -> Iterator[tuple[Any, Any]]:
+        """(before, after) for every entity of `kind` in both revisions, renamed or not."""
+        old, new = self.base.of_kind(kind), self.head.of_kind(kind)
+        matched = []
+        for old_id, entity in old.items():
+            new_id = self.renames.get(old_id, old_id)
+            if new_id in new:
+                matched.append((entity, new[new_id]))
+        yield from sorted(matched, key=lambda pair: pair[1].label.casefold())
+
+    def translated(self, entity: Entity) -> dict[str, Any]:
+        """The entity's content with its references renamed to their new ids."""
+        data = _content(entity)
+        for pattern, _kinds in REFERENCE_FIELDS.get(entity.KIND, ()):
+            data = _translate(data, pattern, self.renames)
+        return data
+
+    # the comparison ---------------------------------------------------------------------
+
+    def run(self) -> list[Change]:
+        self.renames = match_renames(self.base, self.head)
+        self.organization()
+        for kind in KINDS:
+            self.added_removed_renamed(kind)
+        self.departments()
+        self.roles()
+        self.raci()
+        self.channels()
+        self.objectives()
+        self.kpis()
+        self.edits()
+        order = list(SECTIONS)
+        return sorted(self.changes, key=lambda c: order.index(c.section))
+
+    def organization(self) -> None:
+        for before, after in self.pairs("organization"):
+            if before.name != after.name:
+                self.add("organization", "The organization is now called {0} (was {1})",
+                         Name(after.name), Name(before.name))
+            self._moved(before.hub, after.hub, Name(after.name), "organization",
+                        "{0}: the social media hub is now {1} (was {2})", "{0}: the social media hub is now {1}",
+                        "{0} has no social media hub any more (was {1})")
+
+    def added_removed_renamed(self, kind: str) -> None:
+        old, new = self.base.of_kind(kind), self.head.of_kind(kind)
+        renamed_to = set(self.renames.values())
+        for entity_id in sorted(new, key=lambda i: new[i].label.casefold()):
+            if entity_id in old or entity_id in renamed_to or entity_id in self.base.unloaded:
+                continue
+            self.added(new[entity_id])
+        for entity_id in sorted(old, key=lambda i: old[i].label.casefold()):
+            if entity_id in new or entity_id in self.renames or entity_id in self.head.unloaded:
+                continue
+            self.removed(old[entity_id])
+        for old_id, new_id in sorted(self.renames.items()):
+            if old_id not in old:
+                continue
+            before, after = old[old_id], new[new_id]
+            if before.label == after.label:
+                self.add(kind, f"{kind.capitalize()} {{0}} has a new id: {{1}} (was {{2}}); its page moves",
+                         Name(after.label), Code(new_id), Code(old_id))
+            else:
+                self.add(kind, f"Renamed {kind} {{0}} to {{1}} (id {{2}}, was {{3}})",
+                         Name(before.label), Name(after.label), Code(new_id), Code(old_id))
+        for before, after in self.pairs(kind):
+            if before.id == after.id and before.label != after.label:
+                self.add(kind, f"Renamed {kind} {{0}} to {{1}}", Name(before.label), Name(after.label))
+
+    def added(self, entity: Any) -> None:
+        kind = entity.KIND
+        details = ""
+        parts: list[Part] = [Name(entity.label)]
+        if kind == "role":
+            details = " in {1}"
+            parts.append(self.name(entity.department))
+            if entity.reports_to:
+                details += ", reporting to {2}"
+                parts.append(self.name(entity.reports_to))
+        elif kind == "department" and entity.parent:
+            details = " under {1}"
+            parts.append(self.name(entity.parent))
+        elif kind == "channel":
+            details = ", owned by {1}"
+            parts.append(self.name(entity.owner))
+        elif kind == "objective":
+            details = ", accountable: {1}"
+            parts.append(self.name(entity.raci.accountable))
+        self.add(kind, f"Added {kind} {{0}}{details}", *parts)
+
+    def removed(self, entity: Any) -> None:
+        kind = entity.KIND
+        if kind == "role":
+            self.add(kind, "Removed role {0} (was in {1})", Name(entity.label),
+                     self.name(self.new_id(entity.department) or ""))
+        else:
+            self.add(kind, f"Removed {kind} {{0}}", Name(entity.label))
+
+    def departments(self) -> None:
+        for before, after in self.pairs("department"):
+            name = Name(after.label)
+            self._moved(before.parent, after.parent, name, "department",
+                        "{0} now sits under {1} (was {2})", "{0} now sits under {1} (was at the top)",
+                        "{0} is now at the top of the organization (was under {1})")
+            old_lead, new_lead = self.new_id(before.lead), after.lead
+            if old_lead != new_lead:
+                if new_lead and old_lead:
+                    self.add("department", "{0}: lead changed from {1} to {2}", name, self.name(old_lead), self.name(new_lead))
+                elif new_lead:
+                    self.add("department", "{0} is now led by {1}", name, self.name(new_lead))
+                else:
+                    self.add("department", "{0} has no lead any more (was {1})", name, self.name(old_lead or ""))
+            if before.share != after.share:
+                self.add("department", "{0}: share of the social media work changed from {1} to {2}", name,
+                         _percent(before.share), _percent(after.share))
+
+    def _moved(self, old: str | None, new: str | None, name: Name, section: str,
+               changed: str, set_now: str, cleared: str) -> None:
+        old = self.new_id(old)
+        if old == new:
+            return
+        if old and new:
+            self.add(section, changed, name, self.name(new), self.name(old))
+        elif new:
+            self.add(section, set_now, name, self.name(new))
+        else:
+            self.add(section, cleared, name, self.name(old or ""))
+
+    def roles(self) -> None:
+        for before, after in self.pairs("role"):
+            name = Name(after.label)
+            self._moved(before.reports_to, after.reports_to, name, "reporting",
+                        "{0} now reports to {1} (was {2})", "{0} now reports to {1} (reported to nobody before)",
+                        "{0} no longer reports to anyone (was {1})")
+            self._moved(before.department, after.department, name, "role",
+                        "{0} moved to {1} (was in {2})", "{0} moved to {1}", "{0} left {1}")
+            old_count, new_count = before.headcount, after.headcount
+            if old_count != new_count:
+                if new_count == 0:
+                    self.add("role", "{0} is now an open position (headcount was {1})", name, str(old_count))
+                else:
+                    self.add("role", "{0}: headcount changed from {1} to {2}", name, str(old_count), str(new_count))
+
+    def raci(self) -> None:
+        for before, after in self.pairs("objective"):
+            name = Name(after.label)
+            old, new = before.raci, after.raci
+            if self.new_id(old.accountable) != new.accountable:
+                self.add("raci", "{0}: accountable changed from {1} to {2}", name,
+                         self.name(self.new_id(old.accountable) or ""), self.name(new.accountable))
+            for letter in RACI_LETTERS:
+                was = {self.new_id(i) for i in getattr(old, letter)}
+                now = set(getattr(new, letter))
+                if now - was:
+                    self.add("raci", f"{{0}}: {letter} added {{1}}", name, self.names(now - was))
+                if was - now:
+                    self.add("raci", f"{{0}}: {letter} removed {{1}}", name, self.names(i for i in was - now if i))
+
+    def channels(self) -> None:
+        for before, after in self.pairs("channel"):
+            name = Name(after.label)
+            old_owner = self.new_id(before.owner)
+            if old_owner != after.owner:
+                self.add("channel", "{0}: owner changed from {1} to {2}", name,
+                         self.name(old_owner or ""), self.name(after.owner))
+            was = {self.new_id(i) for i in before.operators}
+            now = set(after.operators)
+            if now - was:
+                self.add("channel", "{0}: operators added {1}", name, self.names(now - was))
+            if was - now:
+                self.add("channel", "{0}: operators removed {1}", name, self.names(i for i in was - now if i))
+            if before.purpose != after.purpose:
+                self.add("channel", "{0}: purpose changed from {1} to {2}", name,
+                         before.purpose, after.purpose)
+
+    def objectives(self) -> None:
+        for before, after in self.pairs("objective"):
+            name = Name(after.label)
+            for key in ("goal", "focus"):
+                old, new = getattr(before, key), getattr(after, key)
+                if old != new:
+                    self.add("objective", f"{{0}}: {key} changed from {{1}} to {{2}}", name,
+                             old or "none", new or "none")
+
+    def kpis(self) -> None:
+        """Objectives that had a KPI and lost it, and new objectives that come without one."""
+        old_by_new = {self.new_id(i): o for i, o in self.base.objectives.items()}
+        for entity_id in sorted(self.head.objectives, key=lambda i: self.head.objectives[i].label.casefold()):
+            objective = self.head.objectives[entity_id]
+            if objective.kpis:
+                continue
+            before = old_by_new.get(entity_id)
+            if before is None:
+                if entity_id not in self.base.unloaded:
+                    self.add("kpi", "{0} is new and has no KPI", Name(objective.label))
+            elif before.kpis:
+                self.add("kpi", "{0} has no KPI any more (was measured by {1})", Name(objective.label),
+                         self.names(self.new_id(k.metric) or "" for k in before.kpis))
+
+    def edits(self) -> None:
+        """Fields changed that no sentence above describes, listed per entity."""
+        for kind in ("organization", *KINDS):
+            for before, after in self.pairs(kind):
+                old, new = self.translated(before), self.translated(after)
+                described = _DESCRIBED[kind] | ({"kpis"} if kind == "objective" and not new.get("kpis") else set())
+                keys = sorted(k for k in set(old) | set(new) if k not in described and old.get(k) != new.get(k))
+                if keys:
+                    self.add("edit", "{0} (" + kind + "): changed {1}", Name(after.label), ", ".join(keys))
+
+
+def _percent(value: float | int | None) -> str:
+    return "none" if value is None else f"{value:g}%"
+
+
+def compare(base: Playbook, head: Playbook) -> list[Change]:
+    """Every change from `base` to `head`, in section order."""
+    return Comparison(base, head).run()
+
+
+# -- the report ----------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    """What `playbook diff` prints: the changes and whether either side fails to validate."""
+
+    base: str
+    head: str | None
+    """The revision compared, or None for the working tree."""
+    changes: list[Change]
+    base_result: Result
+    head_result: Result
+
+    def _notes(self) -> list[str]:
+        """A sentence for each side that does not validate: the comparison may be incomplete."""
+        notes = []
+        for label, result in ((self.base, self.base_result), (self.head or "the working tree", self.head_result)):
+            if not result.errors:
+                continue
+            note = f"{label} has {_count(len(result.errors), 'error')}"
+            unloaded = len(result.playbook.unloaded)
+            if unloaded:
+                note += f"; {_count(unloaded, 'file')} that did not load {'is' if unloaded == 1 else 'are'} left out"
+            notes.append(note + ".")
+        return notes
+
+    def text(self) -> str:
+        lines = [f"Playbook changes from {self.base} to {self.head or 'the working tree'}", ""]
+        if not self.changes:
+            lines.append("No changes to the organization or the playbook.")
+        for section, heading in SECTIONS.items():
+            items = [c for c in self.changes if c.section == section]
+            if items:
+                lines.append(heading)
+                lines.extend(f"  - {c.text()}" for c in items)
+                lines.append("")
+        for note in self._notes():
+            lines.append(f"Note: {note} Run playbook validate for details.")
+        return "\n".join(lines).rstrip("\n") + "\n"
+
+    def markdown(self) -> str:
+        head = _markdown(Code(self.head)) if self.head else "the working tree"
+        lines = [f"## Playbook changes: {_markdown(Code(self.base))} → {head}", ""]
+        if not self.changes:
+            lines.append("No changes to the organization or the playbook.")
+            lines.append("")
+        for section, heading in SECTIONS.items():
+            items = [c for c in self.changes if c.section == section]
+            if items:
+                lines.append(f"### {heading}")
+                lines.append("")
+                lines.extend(f"- {c.markdown()}" for c in items)
+                lines.append("")
+        for note in self._notes():
+            lines.append(f"> **Note:** {escape_markdown(note)} See the validation annotations.")
+            lines.append("")
+        return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def diff(root: Path, base: str, head: str | None = WORKING_TREE) -> Report:
+    """Compare the playbook in `root` at revision `base` with `head` (None: the working tree)."""
+    base_result = load_revision(root, base)
+    head_result = load_revision(root, head)
+    changes = compare(base_result.playbook, head_result.playbook)
+    return Report(base, head, changes, base_result, head_result)
