@@ -1,0 +1,233 @@
+"""The mkdocs plugin `playbook`: a thin adapter over `site.generate`. The only module that imports mkdocs.
+
+- `on_startup` keeps one plugin instance for the whole `mkdocs serve` session, so the last
+  output is reused while the YAML does not change;
+- `on_config` finds the project (the folder of `mkdocs.yml`) and makes `serve` watch `org/`
+  and `playbook/`;
+- `on_files` validates, logs every problem as `path:line:column: message [rule]` (errors abort
+  the build, warnings count for `--strict`), adds the generated pages and diagrams in memory,
+  points each page's edit button at its YAML file, and, when `mkdocs.yml` has no `nav`, builds
+  a small navigation of the hand-written pages and the index pages only;
+- `on_page_markdown` gives each generated page an HTML-safe title and a clean edit URL;
+- `on_page_content` puts the diagrams back where Markdown saw only a placeholder.
+
+Entity pages are left out of the navigation (they are reached from the index tables, links
+and search), so the navigation stays the same size however large the organization grows.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import posixpath
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.utils import nest_paths
+
+from .engine import ENGINES
+from .errors import PlaybookError
+from .labels import get_labels
+from .site import Output, generate, source_stamp
+
+# named "playbook", so that messages read "playbook: org/roles/x.yml:4:13: …"; under
+# mkdocs.plugins, so warnings count for --strict
+log = get_plugin_logger("playbook")
+
+
+class PlaybookConfig(base.Config):
+    """The plugin's options under `plugins: - playbook:` in mkdocs.yml."""
+
+    language = c.Optional(c.Type(str))
+    """Language of the page labels, `en` or `id`; by default the theme's `language`."""
+    engine = c.Choice(ENGINES, default="auto")
+    """Graphviz to draw with: `system` (the dot program), `pure` (the graphviz-pure wheel) or `auto`."""
+    cache_dir = c.Optional(c.Type(str))
+    """Folder to keep rendered diagrams in between runs, relative to mkdocs.yml; none by default."""
+    diagrams = c.Type(bool, default=True)
+    """Draw the diagrams; `false` builds the pages without them (a faster preview)."""
+
+
+class PlaybookPlugin(BasePlugin[PlaybookConfig]):
+    """Adds the playbook's generated pages to an MkDocs site."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self._cached: tuple[Any, Output] | None = None
+        self._auto_nav: list[Any] | None = None
+        self.root = Path(".")
+        self.language = "en"
+        self.directory_urls = True
+        self.output: Output | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining this hook makes mkdocs keep this one instance across `serve` rebuilds,
+        # so `self._cached` survives them.
+        self._cached = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        self.language = self.config.language or config.theme.get("language") or "en"
+        for top in ("org", "playbook"):
+            folder = self.root / top
+            if folder.is_dir() and str(folder) not in config.watch:
+                config.watch.append(str(folder))
+        # a nav this plugin made in an earlier build of the same config is not the user's
+        if config.nav is not None and config.nav is self._auto_nav:
+            config.nav = None
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        # read here, not in on_config: Material's offline plugin turns directory URLs off in its own on_config
+        self.directory_urls = bool(config.use_directory_urls)
+        output = self._generate()
+        self.output = output
+        self._report(output)
+        docs_dir = Path(config.docs_dir)
+        by_dest = {f.dest_uri: f for f in files}
+        for path, content in output.files.items():
+            page = output.pages.get(path)
+            clash = files.get_file_from_path(path)
+            if clash is not None and not clash.generated_by:
+                raise PluginError(
+                    f"{_shown(docs_dir / path, self.root)} is a hand-written page at a path the playbook "
+                    f"generates; rename or remove it (generated pages are never overwritten)"
+                )
+            if page is not None:
+                content = _with_slots(content, page.diagrams)
+            file = File.generated(
+                config,
+                path,
+                content=content,
+                inclusion=InclusionLevel.NOT_IN_NAV if page is not None else InclusionLevel.UNDEFINED,
+            )
+            other = by_dest.get(file.dest_uri)
+            if other is not None and not other.generated_by:
+                raise PluginError(
+                    f"{_shown(docs_dir / other.src_uri, self.root)} would be written to the same place as "
+                    f"the generated page {path}; rename or remove it"
+                )
+            if page is not None and page.source:
+                file.edit_uri = Path(os.path.relpath(self.root / page.source, docs_dir)).as_posix()
+            files.append(file)
+        if config.nav is None:
+            config.nav = self._auto_nav = self._navigation(files, output)
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        generated = self.output.pages.get(page.file.src_uri) if self.output else None
+        if generated is not None and page.file.generated_by:
+            # Material prints `page.meta.title` into <title> unescaped, and mkdocs' own title
+            # from the first heading goes through `striptags`, which unescapes: give it a safe one.
+            page.meta["title"] = html.escape(generated.title, quote=True)
+            if page.edit_url:
+                page.edit_url = _normalized(page.edit_url)
+        return markdown
+
+    def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        generated = self.output.pages.get(page.file.src_uri) if self.output else None
+        if generated is None or not page.file.generated_by:
+            return html_text
+        for key, figure in generated.diagrams.items():
+            html_text = html_text.replace(_slot(key), figure)
+        return html_text
+
+    # -- the parts
+
+    def _generate(self) -> Output:
+        cache_dir = self.config.cache_dir
+        key = (
+            str(self.root),
+            source_stamp(self.root),
+            self.language,
+            self.config.engine,
+            cache_dir,
+            self.config.diagrams,
+            self.directory_urls,
+        )
+        if self._cached is not None and self._cached[0] == key:
+            return self._cached[1]
+        try:
+            output = generate(
+                self.root,
+                language=self.language,
+                engine=self.config.engine,
+                cache_dir=(self.root / cache_dir) if cache_dir else None,
+                diagrams=self.config.diagrams,
+                directory_urls=self.directory_urls,
+            )
+        except PlaybookError as exc:
+            raise PluginError(str(exc)) from None
+        if not output.result.errors:
+            self._cached = (key, output)
+        return output
+
+    def _report(self, output: Output) -> None:
+        for problem in output.result.problems:
+            text = f"{problem.location}: {problem.message} [{problem.rule}]"
+            if problem.severity == "error":
+                log.error(text)
+            else:
+                log.warning(text)
+        errors = len(output.result.errors)
+        if errors:
+            raise PluginError(
+                f"the playbook has {errors} error{'s' if errors != 1 else ''} in its YAML files "
+                "(listed above); fix them and build again"
+            )
+
+    def _navigation(self, files: Files, output: Output) -> list[Any]:
+        """Hand-written pages as mkdocs would list them, with the generated index pages after the home page."""
+        hand_written = sorted(
+            (f for f in files.documentation_pages() if not f.generated_by and f.inclusion.is_in_nav()),
+            key=_file_sort_key,
+        )
+        nav: list[Any] = list(nest_paths(f.src_uri for f in hand_written))
+        home = 1 if nav and nav[0] == "index.md" else 0
+        nav[home:home] = output.navigation(get_labels(self.language))
+        return nav
+
+
+def _slot(key: str) -> str:
+    return f'<div class="playbook-diagram-slot" data-key="{html.escape(key)}"></div>'
+
+
+def _with_slots(markdown: str, diagrams: dict[str, str]) -> str:
+    """Swap each diagram's HTML for a small slot, filled in again by `on_page_content`.
+
+    Markdown gains nothing from reading a diagram's SVG, and on the sample it spent most of
+    a second doing so on every build."""
+    for key, figure in diagrams.items():
+        markdown = markdown.replace(figure, _slot(key))
+    return markdown
+
+
+def _file_sort_key(file: File) -> tuple[Any, ...]:
+    from mkdocs.structure.files import file_sort_key
+
+    return file_sort_key(file)
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _normalized(url: str) -> str:
+    """`…/docs/../org/roles/x.yml` -> `…/org/roles/x.yml`."""
+    parts = urlsplit(url)
+    path = posixpath.normpath(parts.path) if parts.path else parts.path
+    if parts.path.endswith("/") and not path.endswith("/"):
+        path += "/"
+    return urlunsplit(parts._replace(path=path))

@@ -1,0 +1,246 @@
+"""The mkdocs plugin through real `mkdocs build` runs in tmp_path.
+
+The sample site is built twice per session (once to look at, once to compare bytes); the
+other builds are small or stop early.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.pages import page_path
+from generator.project import validate
+
+from .conftest import REPO, copy_project
+from .test_pages import assert_no_markup_from_data, write_hostile_project
+
+EDIT_LINK = re.compile(r'<a href="([^"]*)" title="[^"]*" class="md-content__button md-icon" rel="edit">')
+SITEMAP = {"sitemap.xml", "sitemap.xml.gz"}
+
+
+@dataclass
+class Build:
+    root: Path
+    site: Path
+    returncode: int
+    log: str
+
+    def html(self, path: str) -> str:
+        return (self.site / path).read_text(encoding="utf-8")
+
+
+def mkdocs_build(root: Path, site: str = "site", *args: str) -> Build:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", site, *args],
+        cwd=root, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )
+    return Build(root, root / site, done.returncode, done.stdout + done.stderr)
+
+
+def edit_config(root: Path, change) -> None:
+    """Change mkdocs.yml (plain YAML: the sample's has no custom tags)."""
+    path = root / "mkdocs.yml"
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(config)
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def without_diagrams(config: dict) -> None:
+    config["plugins"] = ["search", {"playbook": {"diagrams": False}}]
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    root = copy_project(REPO, tmp_path_factory.mktemp("sample"))
+    build = mkdocs_build(root)
+    assert build.returncode == 0, build.log
+    return build
+
+
+@pytest.fixture(scope="session")
+def sample_site_again(sample_site: Build) -> Build:
+    build = mkdocs_build(sample_site.root, "site-again")
+    assert build.returncode == 0, build.log
+    return build
+
+
+def html_files(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+# --- the sample ----------------------------------------------------------------------------
+
+
+def test_sample_builds_strict_with_every_page(sample_site: Build) -> None:
+    assert "WARNING" not in sample_site.log and "ERROR" not in sample_site.log, sample_site.log
+    assert "not included in the" not in sample_site.log  # entity pages are out of the nav, quietly
+    playbook = validate(REPO).playbook
+    for entity in playbook.all_entities():
+        path = page_path(entity).removesuffix(".md").removesuffix("/index")
+        assert (sample_site.site / path / "index.html").is_file(), path
+    for index in ("departments", "roles", "objectives", "themes", "channels", "metrics", "workflows",
+                  "raci", "coordination", "playbook", "organization"):
+        assert (sample_site.site / index / "index.html").is_file(), index
+
+
+def test_two_builds_are_byte_identical(sample_site: Build, sample_site_again: Build) -> None:
+    first = {p.relative_to(sample_site.site): p.read_bytes() for p in sample_site.site.rglob("*") if p.is_file()}
+    second = {p.relative_to(sample_site_again.site): p.read_bytes() for p in sample_site_again.site.rglob("*") if p.is_file()}
+    assert sorted(first) == sorted(second)
+    differ = [str(p) for p in first if first[p] != second[p] and p.name not in SITEMAP]
+    assert not differ
+
+
+def test_edit_links_open_the_yaml(sample_site: Build) -> None:
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    base = config["edit_uri"].removesuffix("docs/")
+    seen_yaml = 0
+    for page in html_files(sample_site.site):
+        found = EDIT_LINK.findall(page.read_text(encoding="utf-8"))
+        for url in found:
+            assert url.startswith(base), url
+            path = url[len(base):]
+            assert ".." not in path.split("/"), url
+            assert (sample_site.root / path).is_file(), f"{page}: edit link {url} opens no file"
+            seen_yaml += path.endswith(".yml")
+    assert seen_yaml == len(list(validate(REPO).playbook.all_entities()))
+    role = sample_site.html("roles/community-manager/index.html")
+    assert EDIT_LINK.findall(role) == [base + "org/roles/community-manager.yml"]
+    assert EDIT_LINK.findall(sample_site.html("raci/index.html")) == []  # no single file behind it
+
+
+def test_navigation_stays_small(sample_site: Build) -> None:
+    for page in ("index.html", "roles/community-manager/index.html", "roles/index.html"):
+        text = sample_site.html(page)
+        assert "roles/care-agent/" not in re.sub(r"<article.*</article>", "", text, flags=re.S), page
+    home = sample_site.html("index.html")
+    for index in ("organization/", "departments/", "roles/", "raci/", "coordination/", "playbook/", "objectives/"):
+        assert f'href="{index}"' in home
+
+
+def test_no_request_to_another_host(sample_site: Build) -> None:
+    forbidden = ("fonts.googleapis", "fonts.gstatic", "unpkg.com", "cdn.jsdelivr", "api.github.com", "cdnjs")
+    loads = re.compile(r'<(?:script|link|img|iframe|source|object|embed)\b[^>]*\b(?:src|href|data)="([^"]*)"', re.I)
+    for page in [*html_files(sample_site.site), *sample_site.site.rglob("*.css")]:
+        text = page.read_text(encoding="utf-8")
+        for host in forbidden:
+            assert host not in text, (page, host)
+        for url in loads.findall(text):
+            assert not re.match(r"^(https?:)?//", url), (page, url)
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//", text), page
+
+
+def test_search_finds_roles_by_responsibility(sample_site: Build) -> None:
+    import json
+
+    index = json.loads(sample_site.html("search/search_index.json"))
+    texts = {doc["location"]: doc["text"] for doc in index["docs"]}
+    assert "Community Manager" in [doc["title"] for doc in index["docs"]]
+    assert any("cupping nights" in text for location, text in texts.items() if location.startswith("roles/community-manager/"))
+
+
+def test_share_bars_and_diagrams_on_the_organization_page(sample_site: Build) -> None:
+    text = sample_site.html("organization/index.html")
+    assert 'class="playbook-share__bar" style="width: 40%"' in text
+    assert (sample_site.site / "stylesheets" / "playbook.css").is_file()
+    if (REPO / "generator" / "render.py").is_file():
+        assert "<svg" in text and (sample_site.site / "diagrams" / "org-chart.svg").is_file()
+
+
+# --- builds that must fail -----------------------------------------------------------------
+
+
+def test_hand_written_page_at_a_generated_path_fails(tmp_path: Path) -> None:
+    root = copy_project(REPO, tmp_path / "p")
+    edit_config(root, without_diagrams)
+    (root / "docs" / "roles").mkdir(parents=True, exist_ok=True)
+    (root / "docs" / "roles" / "community-manager.md").write_text("# Mine\n", encoding="utf-8")
+    build = mkdocs_build(root)
+    assert build.returncode != 0
+    assert "docs/roles/community-manager.md is a hand-written page at a path the playbook generates" in build.log
+
+
+def test_yaml_error_stops_the_build_with_file_and_line(tmp_path: Path) -> None:
+    root = copy_project(REPO, tmp_path / "p")
+    edit_config(root, without_diagrams)
+    role = root / "org" / "roles" / "community-manager.yml"
+    role.write_text(role.read_text(encoding="utf-8").replace("reports_to: social-media-manager", "reports_to: social-media-manger"), encoding="utf-8")
+    build = mkdocs_build(root)
+    assert build.returncode != 0
+    assert re.search(r"ERROR\s+-\s+playbook: org/roles/community-manager\.yml:\d+:\d+: unknown role 'social-media-manger' \(did you mean 'social-media-manager'\?\) \[reference\]", build.log), build.log
+    assert "Aborted" in build.log
+
+
+def test_yaml_warning_fails_only_under_strict(tmp_path: Path) -> None:
+    root = copy_project(REPO, tmp_path / "p")
+    edit_config(root, without_diagrams)
+    department = root / "org" / "departments" / "sales.yml"
+    department.write_text(department.read_text(encoding="utf-8").replace("share: 7", "share: 6"), encoding="utf-8")
+    build = mkdocs_build(root)
+    assert build.returncode != 0 and "org/departments/sales.yml:" in build.log and "[share-total]" in build.log
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=root, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+# --- languages and hostile text ------------------------------------------------------------
+
+
+def test_indonesian_site(tmp_path: Path) -> None:
+    root = copy_project(REPO, tmp_path / "p")
+
+    def indonesian(config: dict) -> None:
+        without_diagrams(config)
+        config["theme"]["language"] = "id"
+
+    edit_config(root, indonesian)
+    build = mkdocs_build(root)
+    assert build.returncode == 0, build.log
+    role = build.html("roles/community-manager/index.html")
+    for text in ("Tanggung jawab", "Melapor kepada", "Dirujuk oleh", 'lang="id"'):
+        assert text in role
+    assert "Organisasi" in build.html("index.html") and "Ubah halaman ini" in role
+
+
+def test_hostile_text_is_shown_not_run(tmp_path: Path) -> None:
+    root = write_hostile_project(tmp_path / "p")
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["plugins"] = ["search", {"playbook": {"diagrams": False}}]
+    config.pop("extra_css", None)
+    config.pop("edit_uri", None)  # no edit button: the article then holds only what the pages made
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    (root / "docs").mkdir()
+    (root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=root, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    for page in html_files(root / "site"):
+        text = page.read_text(encoding="utf-8")
+        article = re.search(r"<article[^>]*>(.*)</article>", text, re.S)
+        if article:
+            assert_no_markup_from_data(article.group(1))
+        title = re.search(r"<title>(.*)</title>", text).group(1)
+        assert "<" not in title, title
+    department = (root / "site" / "departments" / "rnd" / "index.html").read_text(encoding="utf-8")
+    assert "<title>R&amp;D &lt;Team&gt; - " in department
+    assert ">R&amp;D &lt;Team&gt;<" in department.replace('<a class="headerlink" href="#rd-team" title="Permanent link">&para;</a>', "")
+
+
+def test_playbook_build_wraps_mkdocs_build(tmp_path: Path) -> None:
+    root = copy_project(REPO, tmp_path / "p")
+    edit_config(root, without_diagrams)
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(tmp_path / "out")],
+        capture_output=True, text=True, check=False, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "roles" / "ceo" / "index.html").is_file()
