@@ -235,7 +235,12 @@ site_dir_option = click.option(
 
 
 def _run_mkdocs(command: str, config_file: str | None, args: list[str]) -> None:
-    """Run `mkdocs <command>` on the project's mkdocs.yml and exit with its status.
+    """Run `mkdocs <command>` and exit with its status."""
+    sys.exit(_run_mkdocs_status(command, config_file, args))
+
+
+def _run_mkdocs_status(command: str, config_file: str | None, args: list[str]) -> int:
+    """Run `mkdocs <command>` on the project's mkdocs.yml and return its exit status.
 
     A subprocess keeps mkdocs out of this module (the plugin is the only one that imports it)
     and behaves exactly like typing the mkdocs command."""
@@ -251,7 +256,7 @@ def _run_mkdocs(command: str, config_file: str | None, args: list[str]) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", command, "--config-file", str(config), *args], env=env, check=False
     )
-    sys.exit(done.returncode)
+    return done.returncode
 
 
 @main.command("build")
@@ -263,10 +268,61 @@ def _run_mkdocs(command: str, config_file: str | None, args: list[str]) -> None:
 def build_command(config_file: str | None, strict: bool, site_dir: str | None, clean: bool, quiet: bool) -> None:
     """Validate the YAML and build the site (the same as `mkdocs build`)."""
     args = ["--strict"] if strict else []
-    args += ["--site-dir", site_dir] if site_dir else []
-    args += [] if clean else ["--dirty"]
-    args += ["--quiet"] if quiet else []
-    _run_mkdocs("build", config_file, args)
+    # mkdocs --quiet drops warnings before --strict counts them, so quiet strict builds
+    # would pass with warnings: under --strict, quiet is left to mkdocs' normal output.
+    args += ["--quiet"] if quiet and not strict else []
+    if not clean:
+        args += ["--dirty"] + (["--site-dir", site_dir] if site_dir else [])
+        _run_mkdocs("build", config_file, args)
+    root = find_project(config_file)
+    target = Path(site_dir) if site_dir else root / _config_value(root, "site_dir", "site")
+    sys.exit(_build_and_swap(config_file, args, target.resolve()))
+
+
+def _build_and_swap(config_file: str | None, args: list[str], target: Path) -> int:
+    """Build into a new folder beside `target`, and put it in place only when the build passed.
+
+    A failed build (a YAML error, a broken link under --strict) leaves the last good site
+    exactly as it was, so a web server pointed at it never serves half a site."""
+    import shutil
+    import tempfile
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    try:
+        status = _run_mkdocs_status("build", config_file, [*args, "--site-dir", str(fresh)])
+        if status != 0:
+            click.echo(f"build failed; {target} was left as it was", err=True)
+            return status
+        old = target.with_name(f".{target.name}-old-{fresh.name.rsplit('-', 1)[-1]}")
+        if target.exists():
+            target.rename(old)
+        fresh.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+        return 0
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+
+
+def _config_value(root: Path, key: str, default: str) -> str:
+    """A top-level value of mkdocs.yml, read without mkdocs (its custom tags are ignored)."""
+    data = _read_mkdocs_yml(root)
+    value = data.get(key)
+    return str(value) if isinstance(value, str) and value else default
+
+
+def _read_mkdocs_yml(root: Path) -> dict[str, Any]:
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        data = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+    except (OSError, yaml.YAMLError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 @main.command("serve")
@@ -285,18 +341,8 @@ def serve_command(config_file: str | None, strict: bool, dev_addr: str | None, o
 
 
 def _theme_language(root: Path) -> str:
-    """`theme.language` of mkdocs.yml, read without mkdocs (its custom tags are ignored)."""
-    import yaml
-
-    class _Loader(yaml.SafeLoader):
-        pass
-
-    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    try:
-        data = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
-    except (OSError, yaml.YAMLError):
-        return "en"
-    theme = data.get("theme") if isinstance(data, dict) else None
+    """`theme.language` of mkdocs.yml."""
+    theme = _read_mkdocs_yml(root).get("theme")
     language = theme.get("language") if isinstance(theme, dict) else None
     return str(language) if language else "en"
 

@@ -131,8 +131,8 @@ def discover(root: Path, problems: Problems) -> list[tuple[str, str]]:
         for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
-                if name.startswith(".") or not name.endswith(YAML_SUFFIXES):
-                    continue
+                if name.startswith(".#") or not name.endswith(YAML_SUFFIXES):
+                    continue  # an editor's lock file, or not YAML at all
                 full = Path(dirpath) / name
                 rel = full.relative_to(root).as_posix()
                 kind = _kind_of_path(rel)

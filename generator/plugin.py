@@ -4,8 +4,9 @@
   output is reused while the YAML does not change;
 - `on_config` finds the project (the folder of `mkdocs.yml`) and makes `serve` watch `org/`
   and `playbook/`;
-- `on_files` validates, logs every problem as `path:line:column: message [rule]` (errors abort
-  the build, warnings count for `--strict`), adds the generated pages and diagrams in memory,
+- `on_pre_build` validates and logs every problem as `path:line:column: message [rule]` (errors
+  abort the build before mkdocs empties the site folder, warnings count for `--strict`);
+- `on_files` adds the generated pages and diagrams in memory,
   points each page's edit button at its YAML file, and, when `mkdocs.yml` has no `nav`, builds
   a small navigation of the hand-written pages and the index pages only;
 - `on_page_markdown` gives each generated page an HTML-safe title and a clean edit URL;
@@ -86,12 +87,24 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             config.nav = None
         return config
 
-    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        # read here, not in on_config: Material's offline plugin turns directory URLs off in its own on_config
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        # Validate here, before mkdocs empties the site folder: a YAML error then leaves
+        # the last good site in place. Read directory URLs here, not in on_config:
+        # Material's offline plugin turns them off in its own on_config.
         self.directory_urls = bool(config.use_directory_urls)
-        output = self._generate()
-        self.output = output
-        self._report(output)
+        self.output = self._generate()
+        self._report(self.output)
+        docs_dir = Path(config.docs_dir)
+        for path in self.output.files:
+            if (docs_dir / path).exists():
+                raise PluginError(
+                    f"{_shown(docs_dir / path, self.root)} is a hand-written page at a path the playbook "
+                    f"generates; rename or remove it (generated pages are never overwritten)"
+                )
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        output = self.output
+        assert output is not None, "on_pre_build runs before on_files"
         docs_dir = Path(config.docs_dir)
         by_dest = {f.dest_uri: f for f in files}
         for path, content in output.files.items():

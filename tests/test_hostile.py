@@ -1,0 +1,193 @@
+"""Hostile and broken playbooks through a real mkdocs build.
+
+Every folder under tests/hostile/ and tests/problems/ overlays the valid base project.
+Each build must end either in a clear, located error (an MkDocs error, never another
+exception) or in a site where nothing from the YAML became markup. Either way no file
+under docs/, org/ or playbook/ changes, and a failed build leaves the last site alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html.parser
+import io
+import logging
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+
+from .test_problems import BASE, CASE_NAMES, build_case, snapshot
+
+HOSTILE = Path(__file__).parent / "hostile"
+HOSTILE_CASES = sorted(p.name for p in HOSTILE.iterdir() if p.is_dir())
+MKDOCS_YML = """\
+site_name: Hostile case
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+  - playbook
+markdown_extensions:
+  - toc
+  - tables
+  - admonition
+  - attr_list
+  - md_in_html
+"""
+
+
+def overlay(case_dir: Path, target: Path) -> Path:
+    shutil.copytree(BASE, target)
+    for path in sorted(case_dir.rglob("*")):
+        rel = path.relative_to(case_dir)
+        if path.is_file() and rel.as_posix() != "expect.txt":
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target / rel)
+    return target
+
+
+def prepare(project: Path) -> Path:
+    (project / "mkdocs.yml").write_text(MKDOCS_YML)
+    (project / "docs").mkdir(exist_ok=True)
+    if not (project / "docs" / "index.md").exists():
+        (project / "docs" / "index.md").write_text("# Home\n")
+    site = project / "site"
+    site.mkdir()
+    (site / "last-good.txt").write_text("the previous site\n")
+    return site
+
+
+def run_build(project: Path) -> tuple[Exception | None, str]:
+    """Build in-process; return the MkDocs error (if any) and the log text."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / "site"))
+        try:
+            build(config)
+        except MkDocsException as exc:
+            return exc, stream.getvalue()
+        finally:
+            with contextlib.suppress(Exception):
+                config.plugins.on_shutdown()
+    finally:
+        logger.removeHandler(handler)
+    return None, stream.getvalue()
+
+
+class _MarkupFromData(html.parser.HTMLParser):
+    """Collects every tag or attribute that would let YAML text run code."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}=…>")
+            if name in ("href", "src", "xlink:href", "action", "formaction") and value:
+                if value.strip().lower().startswith(("javascript:", "data:text", "vbscript:")):
+                    self.found.append(f"<{tag} {name}={value!r}>")
+        if tag in ("iframe", "object", "embed", "style", "img") and tag != "img":
+            self.found.append(f"<{tag}>")
+        if tag == "img" and not (values.get("src") or "").startswith(("../", "assets/", "data:image/svg")):
+            self.found.append(f"<img src={values.get('src')!r}>")
+        if tag == "script":
+            self._in_script = "src" not in values
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script and data.strip():
+            self.found.append(f"inline script: {data[:200]!r}")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
+
+def risky_markup(site: Path) -> set[str]:
+    found = set()
+    for page in sorted(site.rglob("*.html")):
+        parser = _MarkupFromData()
+        parser.feed(page.read_text(encoding="utf-8"))
+        found.update(parser.found)
+    return found
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
+    """What Material itself puts in a page (its inline configuration scripts)."""
+    project = tmp_path_factory.mktemp("baseline") / "base"
+    shutil.copytree(BASE, project)
+    site = prepare(project)
+    error, log = run_build(project)
+    assert error is None, log
+    return risky_markup(site)
+
+
+@pytest.mark.parametrize("name", HOSTILE_CASES)
+def test_hostile_case(name: str, tmp_path: Path, baseline: set[str]) -> None:
+    project = overlay(HOSTILE / name, tmp_path / name)
+    site = prepare(project)
+    sources = {top: snapshot(project / top) for top in ("docs", "org", "playbook")}
+    error, log = run_build(project)
+    expect = (HOSTILE / name / "expect.txt").read_text().strip()
+    if expect == "fails":
+        assert error is not None, f"{name} should fail the build"
+        assert (site / "last-good.txt").exists(), "a failed build must leave the last site alone"
+        assert "Traceback" not in log
+    else:
+        assert error is None, log
+        assert sorted(risky_markup(site) - baseline) == []
+        assert "{{" not in (site / "roles" / "care-manager" / "index.html").read_text() or "7*7" in (
+            site / "roles" / "care-manager" / "index.html"
+        ).read_text()
+    for top, before in sources.items():
+        assert snapshot(project / top) == before, f"the build changed a file under {top}/"
+
+
+@pytest.mark.parametrize("name", CASE_NAMES)
+def test_problem_case_builds_or_fails_cleanly(name: str, tmp_path: Path) -> None:
+    project = build_case(name, tmp_path / name)
+    site = prepare(project)
+    sources = {top: snapshot(project / top) for top in ("org", "playbook") if (project / top).exists()}
+    expected = (Path(__file__).parent / "problems" / name / "expected.txt").read_text()
+    error, log = run_build(project)
+    if ": error: " in expected:
+        assert error is not None
+        assert (site / "last-good.txt").exists()
+        first = expected.splitlines()[0].split(": error: ")[0]
+        assert first in log, f"the build log should name {first}"
+    else:
+        assert error is None, log
+    for top, before in sources.items():
+        assert snapshot(project / top) == before
+
+
+def test_playbook_build_keeps_the_last_site_on_failure(tmp_path: Path) -> None:
+    """`playbook build` builds into a new folder and swaps it in only on success."""
+    project = overlay(HOSTILE / "emoji-and-indonesian", tmp_path / "project")
+    prepare(project)
+    shutil.rmtree(project / "site")
+    command = [sys.executable, "-m", "generator", "build", "-q", "-f", str(project / "mkdocs.yml")]
+    assert subprocess.run(command, capture_output=True, check=False).returncode == 0
+    good = snapshot(project / "site")
+    assert "index.html" in good
+    # a broken link under --strict fails after mkdocs would have emptied the folder
+    (project / "docs" / "index.md").write_text("# Home\n\n[broken](nowhere.md)\n")
+    done = subprocess.run([*command, "--strict"], capture_output=True, text=True, check=False)
+    assert done.returncode == 1
+    assert "left as it was" in done.stderr
+    assert snapshot(project / "site") == good
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site")) == []
