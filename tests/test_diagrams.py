@@ -1,0 +1,512 @@
+"""Diagrams: DOT text pinned by golden files, SVG checked for safety, links, ids, colours,
+determinism, caching, size and speed, on both Graphviz engines.
+
+Rewrite the golden files with `UPDATE_GOLDEN=1 pytest tests/test_diagrams.py` and review
+the diff.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import markdown
+import pytest
+import yaml
+
+from generator import diagrams, render
+from generator.engine import Engine, find_engine
+from generator.errors import EngineError
+from generator.labels import get_labels
+from generator.load import Playbook
+from generator.model import Department, Objective, Organization, Role, Workflow
+from generator.project import validate
+
+GOLDEN = Path(__file__).parent / "golden" / "diagrams"
+SAMPLE = Path(__file__).resolve().parents[1]
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}"
+HOSTILE = 'Kepala <b>Komunikasi</b> & "Media" \\ } ] \'x\' javascript:alert(1) </svg> #010203 🎉'
+"""A title that tries everything: markup, quotes, a backslash, DOT syntax, a script URL,
+the end of the SVG, a placeholder colour and an emoji."""
+
+# -- a small playbook with every kind of diagram and hostile text ------------------------------
+
+FIXTURE = {
+    "mkdocs.yml": "site_name: Fixture\n",
+    "org/organization.yml": {"name": 'Kopi <Nusantara> & "Teman"', "hub": "comms"},
+    "org/departments/head-office.yml": {"title": "Kantor Pusat", "summary": "Runs the company.", "lead": "director"},
+    "org/departments/comms.yml": {
+        "title": 'Komunikasi & "Media" <Sosial> 😀',
+        "summary": "Social media.",
+        "parent": "head-office",
+        "lead": "comms-lead",
+    },
+    "org/departments/care.yml": {
+        "title": "Layanan Pelanggan",
+        "summary": "Answers customers.",
+        "parent": "head-office",
+        "lead": "care-lead",
+    },
+    "org/roles/director.yml": {"title": "Direktur Utama", "department": "head-office"},
+    "org/roles/comms-lead.yml": {"title": HOSTILE, "department": "comms", "reports_to": "director"},
+    "org/roles/officer.yml": {
+        "title": "Social Media Officer",
+        "department": "comms",
+        "reports_to": "comms-lead",
+        "headcount": 3,
+    },
+    "org/roles/designer.yml": {
+        "title": "Desainer\nGrafis",
+        "department": "comms",
+        "reports_to": "comms-lead",
+        "headcount": 0,
+    },
+    "org/roles/care-lead.yml": {"title": "Kepala Layanan", "department": "care", "reports_to": "director"},
+    "org/roles/care-agent.yml": {
+        "title": "Agen ☕ </svg> #010203",
+        "department": "care",
+        "reports_to": "care-lead",
+        "headcount": 4,
+    },
+    "playbook/channels/instagram.yml": {
+        "title": 'IG "utama" <@kopi>',
+        "summary": "The brand account.",
+        "platform": "instagram",
+        "purpose": "brand",
+        "owner": "comms-lead",
+        "operators": ["officer"],
+    },
+    "playbook/objectives/awareness.yml": {
+        "title": "Awareness & <reach>",
+        "summary": "Be known.",
+        "goal": "branding",
+        "focus": "acquisition",
+        "raci": {
+            "accountable": "comms-lead",
+            "responsible": ["comms", "officer"],
+            "consulted": ["care"],
+            "informed": ["director"],
+        },
+    },
+    "playbook/workflows/complaint.yml": {
+        "title": "Keluhan\n\n<publik>",
+        "summary": "A public complaint.",
+        "trigger": "A customer complains\nunder a post.\n\nAnd it **spreads**.",
+        "objective": "awareness",
+        "steps": [
+            {"by": "officer", "action": 'Reply "sorry" <in public>.', "within": "15m", "to": "care-agent"},
+            {"by": "care-agent", "action": "Solve it & report.", "within": "2h"},
+            {"by": "care-lead", "action": "Close the case.", "within": "1d", "to": "comms"},
+        ],
+    },
+}
+
+
+def write_project(root: Path, files: dict) -> Path:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, dict):
+            content = {"summary": "One line.", "responsibilities": ["Work."], **content} if rel.startswith(
+                "org/roles/") else content
+            content = yaml.safe_dump(content, allow_unicode=True, sort_keys=False)
+        path.write_text(content, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def fixture_playbook(tmp_path_factory: pytest.TempPathFactory) -> Playbook:
+    root = write_project(tmp_path_factory.mktemp("fixture"), FIXTURE)
+    result = validate(root)
+    assert not result.errors, "\n".join(map(str, result.errors))
+    return result.playbook
+
+
+@pytest.fixture(scope="module")
+def sample_playbook() -> Playbook:
+    result = validate(SAMPLE)
+    if result.errors or not result.playbook.roles:
+        pytest.skip("the sample organization does not validate yet")
+    return result.playbook
+
+
+def engines() -> list:
+    found = []
+    for name in ("system", "pure"):
+        try:
+            find_engine(name)
+        except EngineError:
+            found.append(pytest.param(name, marks=pytest.mark.skip(reason=f"no {name} Graphviz engine")))
+        else:
+            found.append(name)
+    return found
+
+
+@pytest.fixture(params=engines())
+def engine(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(autouse=True)
+def fresh_memory_cache() -> None:
+    render.clear_memory_cache()
+
+
+# -- synthetic organizations, built in memory -----------------------------------------------------
+
+
+def make(cls, eid: str, **data):
+    entity = cls.model_validate(data)
+    entity._id = eid
+    return entity
+
+
+def team_playbook(reports: int) -> Playbook:
+    """One manager with `reports` direct reports, all in one department."""
+    playbook = Playbook(root=Path("."))
+    playbook.organization = make(Organization, "organization", name="Team")
+    playbook.departments["team"] = make(Department, "team", title="Team", summary="s", lead="boss")
+    playbook.roles["boss"] = make(Role, "boss", title="Team Manager", summary="s", department="team",
+                                  responsibilities=["x"])
+    for i in range(reports):
+        playbook.roles[f"r{i:02d}"] = make(
+            Role, f"r{i:02d}", title=f"Specialist number {i}", summary="s", department="team",
+            reports_to="boss", headcount=i % 3, responsibilities=["x"])
+    return playbook
+
+
+def big_playbook(roles: int = 500) -> Playbook:
+    """A root, 6 divisions of 5 teams each, and roles spread over them with managers in
+    every team; deterministic."""
+    playbook = Playbook(root=Path("."))
+    playbook.organization = make(Organization, "organization", name="Big", hub="d1")
+    departments = [("d0", None)] + [(f"d{i}", "d0") for i in range(1, 7)]
+    departments += [(f"d{i}-{j}", f"d{i}") for i in range(1, 7) for j in range(1, 6)]
+    people: list[tuple[str, str, str | None]] = []
+    for did, parent in departments:
+        playbook.departments[did] = make(Department, did, title=f"Department {did}", summary="s",
+                                         parent=parent, lead=f"head-{did}")
+        people.append((f"head-{did}", did, f"head-{parent}" if parent else None))
+    n = 0
+    while len(people) < roles:
+        did, _ = departments[7 + n % 30]
+        members = [p for p in people if p[1] == did]
+        people.append((f"r{n}", did, members[(n // 30) % min(3, len(members))][0]))
+        n += 1
+    for rid, did, boss in people:
+        playbook.roles[rid] = make(Role, rid, title=f"Role {rid}", summary="s", department=did,
+                                   reports_to=boss, headcount=len(rid) % 3, responsibilities=["x"])
+    ids = sorted(playbook.departments)
+    for k in range(20):
+        playbook.objectives[f"o{k}"] = make(
+            Objective, f"o{k}", title=f"Objective {k}", summary="s", goal="branding",
+            raci={"accountable": f"head-{ids[k % len(ids)]}", "responsible": [ids[(k * 7) % len(ids)]],
+                  "informed": [ids[(k * 11) % len(ids)]]})
+    for k in range(10):
+        playbook.workflows[f"w{k}"] = make(
+            Workflow, f"w{k}", title=f"Workflow {k}", summary="s", trigger="t",
+            steps=[{"by": f"r{k * 13 + s}", "action": "do", "to": f"r{k * 17 + s}"} for s in range(4)])
+    return playbook
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+
+def svg_size(svg: str) -> tuple[float, float]:
+    match = re.search(r'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"', svg)
+    assert match, svg[:300]
+    return float(match.group(1)), float(match.group(2))
+
+
+def hrefs(element: ET.Element) -> list[str]:
+    return [a.get(f"{XLINK}href") or a.get("href") for a in element.iter(f"{SVG}a")
+            if a.get(f"{XLINK}href") or a.get("href")]
+
+
+def resolve(folder: str, href: str) -> str:
+    """Where a relative link from a folder of the site lands, relative to the site root."""
+    parts = [p for p in folder.split("/") if p]
+    for piece in href.split("/"):
+        if piece == "..":
+            parts.pop()
+        elif piece and piece != ".":
+            parts.append(piece)
+    return "/".join(parts) + ("/" if href.endswith("/") else "")
+
+
+def pages_of(playbook: Playbook) -> set[str]:
+    return {diagrams.page_url(e) for e in playbook.all_entities()}
+
+
+def check_golden(found: dict[str, str], folder: Path) -> None:
+    if os.environ.get("UPDATE_GOLDEN"):
+        for stale in folder.rglob("*.dot") if folder.exists() else []:
+            stale.unlink()
+        for key, dot in found.items():
+            path = folder / f"{key}.dot"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(dot, encoding="utf-8")
+        return
+    expected = {p.relative_to(folder).as_posix()[:-4]: p.read_text(encoding="utf-8") for p in folder.rglob("*.dot")}
+    assert sorted(found) == sorted(expected), "diagram keys changed; rerun with UPDATE_GOLDEN=1"
+    for key, dot in found.items():
+        assert dot == expected[key], f"DOT of {key} changed; rerun with UPDATE_GOLDEN=1 and review the diff"
+
+
+# -- DOT text ----------------------------------------------------------------------------------------
+
+
+def test_golden_dot_fixture(fixture_playbook: Playbook) -> None:
+    found = {d.key: d.dot for d in diagrams.site_diagrams(fixture_playbook, get_labels("en"))}
+    check_golden(found, GOLDEN / "fixture")
+
+
+def test_golden_dot_fixture_indonesian(fixture_playbook: Playbook) -> None:
+    found = {d.key: d.dot for d in diagrams.site_diagrams(fixture_playbook, get_labels("id"))}
+    found = {k: v for k, v in found.items() if k in ("org-chart", "workflow/complaint", "objective/awareness")}
+    check_golden(found, GOLDEN / "fixture-id")
+
+
+def test_golden_dot_sample(sample_playbook: Playbook) -> None:
+    found = {d.key: d.dot for d in diagrams.site_diagrams(sample_playbook, get_labels("en"))}
+    check_golden(found, GOLDEN / "sample")
+
+
+def test_every_page_with_a_diagram_gets_one(fixture_playbook: Playbook) -> None:
+    keys = {d.key for d in diagrams.site_diagrams(fixture_playbook, get_labels("en"))}
+    expected = {"org-chart", "coordination"}
+    for kind in ("department", "role", "objective", "workflow"):
+        expected |= {f"{kind}/{eid}" for eid in fixture_playbook.of_kind(kind)}
+    assert keys == expected
+
+
+def test_data_never_becomes_dot_syntax(fixture_playbook: Playbook) -> None:
+    for diagram in diagrams.site_diagrams(fixture_playbook, get_labels("en")):
+        # every node is called n<number>: no name comes from the data
+        statements = re.findall(r"^\s*([^\s\[{}]+) \[", diagram.dot, re.M)
+        assert all(re.fullmatch(r"n\d+|graph|node|edge", s) for s in statements), statements
+        # data outside HTML-like labels only sits in quoted tooltips; in labels it is escaped
+        outside_quotes = re.sub(r'tooltip="(?:[^"\\]|\\.)*"', "", diagram.dot)
+        assert "<b>" not in outside_quotes and "</svg>" not in outside_quotes
+        # URLs are our own page paths and nothing else
+        for url in re.findall(r'(?:URL|HREF)="([^"]*)"', diagram.dot):
+            assert re.fullmatch(r"[a-z]+/[a-z0-9-]+/|organization/", url), url
+
+
+def test_both_languages_have_the_same_labels() -> None:
+    folder = Path(diagrams.__file__).parent / "labels"
+    en = yaml.safe_load((folder / "diagrams-en.yml").read_text(encoding="utf-8"))
+    id_ = yaml.safe_load((folder / "diagrams-id.yml").read_text(encoding="utf-8"))
+    assert set(en) == set(id_)
+    assert all(key.startswith("diagram_") for key in en)
+
+
+def test_coordination_counts_departments_not_roles(fixture_playbook: Playbook) -> None:
+    links = diagrams.coordination_links(fixture_playbook)
+    # the objective: comms (A via comms-lead, R) with care (C) and head-office (I via director);
+    # the workflow: comms -> care (officer to care-agent), care -> comms (care-lead to comms)
+    assert set(links) == {("care", "comms"), ("comms", "head-office")}
+    assert links[("care", "comms")].objectives == {"awareness"}
+    assert links[("care", "comms")].handoffs == 2
+    assert links[("comms", "head-office")].handoffs == 0
+    assert diagrams.coordination_map(fixture_playbook, get_labels("en")).dot.count(" -> ") == 2
+
+
+def test_big_organizations_get_a_coordination_map_of_top_departments() -> None:
+    playbook = big_playbook(120)
+    groups = diagrams.coordination_groups(playbook)
+    assert len(set(groups.values())) <= diagrams.COORDINATION_LIMIT
+    assert groups["d3-4"] == "d3" and groups["d3"] == "d3"
+
+
+# -- SVG ------------------------------------------------------------------------------------------------
+
+
+def test_svgs_are_safe_linked_and_themed(fixture_playbook: Playbook, engine: str) -> None:
+    out = render.render_site_diagrams(fixture_playbook, get_labels("en"), engine=engine)
+    pages = pages_of(fixture_playbook)
+    all_ids: list[str] = []
+    allowed = {"svg", "g", "title", "style", "polygon", "path", "ellipse", "polyline", "text", "a", "rect"}
+    for key, (figure, standalone) in out.items():
+        page = next(d.page for d in diagrams.site_diagrams(fixture_playbook, get_labels("en")) if d.key == key)
+        for text, folder in ((figure, page), (standalone, render._folder(render.diagram_file(key)))):
+            root = ET.fromstring(text)  # well-formed XML, inline figure included
+            svg = root if root.tag == f"{SVG}svg" else root.find(f".//{SVG}svg")
+            assert svg is not None and svg.get("role") == "group" and svg.get("aria-labelledby")
+            assert svg.find(f"{SVG}title") is not None and svg.find(f"{SVG}title").text
+            for element in svg.iter():
+                assert element.tag.startswith(SVG) and element.tag[len(SVG):] in allowed, element.tag
+                assert not any(name.lower().startswith("on") for name in element.attrib), element.attrib
+            assert "javascript:" not in " ".join(hrefs(svg))
+            assert not re.search(r'(fill|stroke)="#(01020[3-6]|fefdfc)"', text), "a placeholder colour is left"
+            for href in hrefs(svg):
+                assert resolve(folder, href) in pages, (key, href)
+            if text is figure:
+                all_ids += [e.get("id") for e in svg.iter() if e.get("id")]
+                for ref in re.findall(r'url\(#([^)]+)\)|href="#([^"]+)"', text):
+                    assert any(r in all_ids for r in ref if r)
+        assert "\n\n" not in figure and "<!--" not in figure and "<?xml" not in figure
+        assert standalone.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<svg ')
+        download = re.search(r'class="playbook-diagram__download" href="([^"]+)"', figure).group(1)
+        assert resolve(page, download) == f"diagrams/{key}.svg"
+    assert len(all_ids) == len(set(all_ids)), "ids collide between diagrams"
+
+
+def test_hostile_text_is_only_text(fixture_playbook: Playbook, engine: str) -> None:
+    out = render.render_site_diagrams(fixture_playbook, get_labels("en"), engine=engine)
+    for key in ("org-chart", "role/comms-lead", "department/comms", "objective/awareness"):
+        root = ET.fromstring(out[key][1])
+        texts = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
+        for piece in ("<b>Komunikasi</b>", '"Media"', "\\ } ]", "javascript:alert(1)"):
+            assert piece in texts, (key, piece, texts)
+        # long titles are cut after four lines on the box; the tooltip keeps all of it
+        titles = [a.get(f"{XLINK}title") for a in root.iter(f"{SVG}a")]
+        assert HOSTILE in titles, titles
+    org = ET.fromstring(out["org-chart"][1])
+    assert "Agen ☕ </svg> #010203" in [t.text for t in org.iter(f"{SVG}text")]
+    root = ET.fromstring(out["workflow/complaint"][1])
+    texts = " ".join(t.text or "" for t in root.iter(f"{SVG}text"))
+    assert 'Reply "sorry" <in public>.' in texts and "Komunikasi & \"Media\" <Sosial> 😀" in texts
+    assert "A customer complains under a post." in texts and "And it spreads." in texts
+
+
+def test_one_link_per_entity(fixture_playbook: Playbook) -> None:
+    out = render.render_site_diagrams(fixture_playbook, get_labels("en"))
+    org = ET.fromstring(out["org-chart"][1])
+    links = [resolve("diagrams/", h) for h in hrefs(org)]
+    roles = [f"roles/{r}/" for r in fixture_playbook.roles]
+    departments = [f"departments/{d}/" for d in fixture_playbook.departments]
+    assert sorted(links) == sorted(roles + departments)
+    role = ET.fromstring(out["role/comms-lead"][1])
+    assert sorted(resolve("diagrams/role/", h) for h in hrefs(role)) == sorted([
+        "roles/director/", "roles/officer/", "roles/designer/", "objectives/awareness/", "channels/instagram/",
+    ])
+    raci = ET.fromstring(out["objective/awareness"][1])
+    assert sorted(resolve("diagrams/objective/", h) for h in hrefs(raci)) == sorted([
+        "roles/comms-lead/", "departments/comms/", "roles/officer/", "departments/care/", "roles/director/",
+    ])
+
+
+def test_links_follow_the_page_depth(fixture_playbook: Playbook) -> None:
+    out = render.render_site_diagrams(fixture_playbook, get_labels("en"))
+    assert 'href="../roles/director/"' in out["org-chart"][0]
+    assert 'href="../roles/director/"' in out["org-chart"][1]
+    assert 'href="../../roles/director/"' in out["role/comms-lead"][0]
+    assert 'href="../../diagrams/role/comms-lead.svg"' in out["role/comms-lead"][0]
+    flat = render.render_site_diagrams(fixture_playbook, get_labels("en"), directory_urls=False)
+    assert 'href="../roles/director.html"' in flat["org-chart"][0]  # from organization/index.html
+    assert 'href="../diagrams/org-chart.svg"' in flat["org-chart"][0]
+    assert 'href="../roles/director.html"' in flat["role/comms-lead"][0]
+    assert 'href="../../roles/director.html"' in flat["role/comms-lead"][1]
+    assert 'href="../diagrams/role/comms-lead.svg"' in flat["role/comms-lead"][0]
+
+
+def test_figure_passes_through_markdown(fixture_playbook: Playbook) -> None:
+    figure = render.render_site_diagrams(fixture_playbook, get_labels("en"))["role/comms-lead"][0]
+    text = f"# Role\n\nBefore.\n\n{figure}\n\nAfter.\n"
+    html = markdown.markdown(text, extensions=["attr_list", "md_in_html", "admonition", "toc", "tables",
+                                               "pymdownx.superfences", "pymdownx.details"])
+    assert figure in html
+
+
+def test_renders_are_byte_identical(fixture_playbook: Playbook, engine: str) -> None:
+    first = render.render_site_diagrams(fixture_playbook, get_labels("en"), engine=engine)
+    render.clear_memory_cache()
+    second = render.render_site_diagrams(fixture_playbook, get_labels("en"), engine=engine)
+    assert first == second
+
+
+def test_batch_and_single_renders_agree(fixture_playbook: Playbook, engine: str) -> None:
+    """An SVG must not depend on the graphs drawn before it in the same Graphviz process:
+    the cache keys it by its own DOT text only."""
+    site = diagrams.site_diagrams(fixture_playbook, get_labels("en"))
+    site += [d for d in diagrams.site_diagrams(team_playbook(9), get_labels("id")) if d.key != "coordination"]
+    chosen = find_engine(engine)
+    dots = [d.dot for d in site]
+    alone = [render.clean_svg(render._run_dot(chosen, [dot])[0]) for dot in dots]
+    assert [render.clean_svg(s) for s in render._run_dot(chosen, dots)] == alone
+    assert [render.clean_svg(s) for s in render._run_dot(chosen, dots[::-1])][::-1] == alone
+
+
+def test_disk_cache_is_reused(fixture_playbook: Playbook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    runs: list[int] = []
+    real = render._run_dot
+
+    def counting(engine: Engine, dots):
+        runs.append(len(dots))
+        return real(engine, dots)
+
+    monkeypatch.setattr(render, "_run_dot", counting)
+    cache = tmp_path / "cache"
+    first = render.render_site_diagrams(fixture_playbook, get_labels("en"), cache_dir=cache)
+    assert len(runs) == 1 and runs[0] == len(first)  # every graph in one process
+    assert (cache / "CACHEDIR.TAG").is_file() and len(list(cache.glob("*.svg"))) == len(first)
+    render.clear_memory_cache()
+    second = render.render_site_diagrams(fixture_playbook, get_labels("en"), cache_dir=cache)
+    assert len(runs) == 1 and second == first  # nothing drawn again
+    render.render_site_diagrams(fixture_playbook, get_labels("en"), cache_dir=cache)
+    assert len(runs) == 1  # the memory cache answers too
+    render.clear_memory_cache()
+    for entry in cache.iterdir():  # a deleted cache only costs a render
+        entry.unlink()
+    cache.rmdir()
+    assert render.render_site_diagrams(fixture_playbook, get_labels("en"), cache_dir=cache) == first
+    assert len(runs) == 2
+
+
+def test_a_missing_engine_is_one_clear_error(tmp_path: Path, fixture_playbook: Playbook) -> None:
+    with pytest.raises(EngineError, match="unknown Graphviz engine"):
+        render.render_site_diagrams(fixture_playbook, get_labels("en"), engine="bogus")
+    ghost = Engine("system", str(tmp_path / "no-dot"), "ghost 0")
+    with pytest.raises(EngineError, match="cannot run Graphviz"):
+        render.render_svgs(["digraph { a }"], ghost)
+
+
+def test_a_failing_graph_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(EngineError, match="broken-one"):
+        render.render_svgs(["digraph { a }", "digraph { a -> }"], find_engine("auto"), names=["fine", "broken-one"])
+
+
+def test_forty_reports_stay_narrow(engine: str) -> None:
+    playbook = team_playbook(40)
+    out = render.render_site_diagrams(playbook, get_labels("en"), engine=engine)
+    for key in ("org-chart", "department/team", "role/boss"):
+        width, height = svg_size(out[key][1])
+        assert width < 1500 and height < 1500, (key, width, height)
+        links = hrefs(ET.fromstring(out[key][1]))
+        assert sum(1 for h in links if "/roles/r" in h) == 40  # a link per report, in the grid
+
+
+def test_five_hundred_roles_render_in_seconds(engine: str) -> None:
+    playbook = big_playbook(500)
+    start = time.perf_counter()
+    out = render.render_site_diagrams(playbook, get_labels("en"), engine=engine)
+    elapsed = time.perf_counter() - start
+    assert len(out) == 500 + 37 + 20 + 10 + 2
+    assert elapsed < 15, f"{elapsed:.1f} s"
+    width, height = svg_size(out["org-chart"][1])
+    assert width < 4000, (width, height)  # grows downwards with the organization, not sideways
+    assert len(hrefs(ET.fromstring(out["org-chart"][1]))) == 500 + 37
+
+
+def test_text_helpers() -> None:
+    assert diagrams.plain("**Bold** and [a link](https://x.y) `code`\x07") == "Bold and a link code"
+    assert diagrams._html('a <b> & "c"', 40) == "a &lt;b&gt; &amp; &quot;c&quot;"
+    assert diagrams._html("one two three four", 9) == "one two<BR/>three<BR/>four"
+    assert diagrams._lines("x " * 100, 10, 2)[-1].endswith("…")
+    assert str(diagrams._tooltip('a\\b "c" <d>')) == 'a\\\\b "c" <d>'
+    assert render.relative("roles/x/", "departments/y/") == "../../roles/x/"
+    assert render.relative("roles/x/", "") == "roles/x/"
+
+
+def test_memory_cache_forgets_the_oldest(fixture_playbook: Playbook, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = diagrams.site_diagrams(fixture_playbook, get_labels("en"))
+    chosen = find_engine("auto")
+    svgs = render.render_svgs([d.dot for d in site], chosen)
+    monkeypatch.setattr(render, "MEMORY_LIMIT", len(svgs[-1]) + len(svgs[-2]))
+    render.render_svgs([site[-2].dot, site[-1].dot], chosen)
+    assert list(render._memory) == [render.cache_key(chosen, site[-2].dot), render.cache_key(chosen, site[-1].dot)]
