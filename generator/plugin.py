@@ -154,6 +154,13 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             html_text = html_text.replace(_slot(key), figure)
         return html_text
 
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        # Material's search dialog has role="dialog" but no accessible name (axe-core:
+        # aria-dialog-name, serious); name it in the site's language.
+        marker = '<div class="md-search" data-md-component="search" role="dialog">'
+        label = html.escape(get_labels(self.language)("search_dialog"), quote=True)
+        return output.replace(marker, marker[:-1] + f' aria-label="{label}">', 1)
+
     # -- the parts
 
     def _generate(self) -> Output:

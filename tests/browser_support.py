@@ -1,0 +1,74 @@
+"""Helpers for the browser tests: build a site, serve it on localhost, open Chromium."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Iterator
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE = Path(__file__).resolve().parent.parent / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def build_site(project: Path, site: Path, *extra: str) -> None:
+    """A real `mkdocs build --strict` of `project` into `site`."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site), *extra],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: Path, prefix: str = "") -> Iterator[str]:
+    """Serve `folder` on 127.0.0.1 (under `prefix`, e.g. '/playbook') and yield the base URL."""
+    root = folder
+    if prefix:
+        root = folder.parent / (folder.name + "-served")
+        shutil.rmtree(root, ignore_errors=True)
+        (root / prefix.strip("/")).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(folder, root / prefix.strip("/"))
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix.rstrip('/')}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def browser_available() -> str | None:
+    """None when Chromium and Playwright are usable, else the reason they are not."""
+    if not CHROMIUM.exists():
+        return "Debian's chromium is not installed (make test installs it with apt-get as root)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed"
+    return None
