@@ -92,8 +92,17 @@ def search(page, query: str) -> list[str]:
     """Type into Material's search box; return the hrefs of the results."""
     box = page.locator("input.md-search__input")
     box.click()
-    box.fill(query)
-    page.wait_for_selector(".md-search-result__item a", timeout=15_000)
+    # the index loads in a web worker; a query typed before it is ready can be dropped,
+    # so type it again until results show (30 s at most)
+    for attempt in range(6):
+        box.fill("")
+        box.type(query, delay=20)
+        try:
+            page.wait_for_selector(".md-search-result__item a", timeout=5_000)
+            break
+        except Exception:
+            if attempt == 5:
+                raise
     return page.locator(".md-search-result__item > a").evaluate_all("els => els.map(e => e.href)")
 
 

@@ -186,7 +186,7 @@ def test_label_tables_have_the_same_keys(stem: str) -> None:
 
 
 def test_every_label_is_used() -> None:
-    source = "\n".join(p.read_text(encoding="utf-8") for p in [*TEMPLATES.glob("*.j2"), REPO / "generator" / "pages.py", REPO / "generator" / "site.py"])
+    source = "\n".join(p.read_text(encoding="utf-8") for p in [*TEMPLATES.glob("*.j2"), REPO / "generator" / "pages.py", REPO / "generator" / "site.py", REPO / "generator" / "plugin.py"])
     english = yaml.safe_load((LABELS / "en.yml").read_text(encoding="utf-8"))
     prefixes = ("kind_", "col_", "field_", "raci_", "goal_", "focus_", "purpose_", "theme_kind_", "layer_",
                 "platform_", "charter_", "nav_", "minutes", "hours", "days")
