@@ -46,6 +46,10 @@ KIND_ORDER = ("organization", "department", "role", "objective", "theme", "chann
 
 RACI_LETTERS = ("accountable", "responsible", "consulted", "informed")
 
+RACI_MATRIX_COLUMNS = 40
+"""Above this many parties, a matrix is unreadable (and its size grows with objectives times
+parties): the RACI page then lists each objective's parties by letter instead."""
+
 SECTIONS = {
     "organization": ("organization", "departments", "roles", "raci", "coordination"),
     "playbook": ("playbook", "objectives", "themes", "channels", "metrics", "workflows"),
@@ -212,12 +216,20 @@ class Facts:
     def duties(self, parties: Iterable[str]) -> list[Duty]:
         """Every RACI letter held by any of `parties`, objective by objective."""
         wanted = list(parties)
-        rows: list[Duty] = []
-        for objective in by_title(self.playbook.objectives.values()):
-            for letter in RACI_LETTERS:
-                named = raci_parties(objective, letter)
-                rows.extend(Duty(objective, letter, party) for party in wanted if party in named)
-        return rows
+        found = [row for party in dict.fromkeys(wanted) for row in self._duty_index.get(party, [])]
+        found.sort(key=lambda row: (row[0], row[1], wanted.index(row[2].party)))
+        return [duty for _, _, duty in found]
+
+    @functools.cached_property
+    def _duty_index(self) -> dict[str, list[tuple[int, int, Duty]]]:
+        """Party id -> (objective position, letter position, duty), built once per site:
+        asking every objective about every role made generation quadratic."""
+        index: dict[str, list[tuple[int, int, Duty]]] = defaultdict(list)
+        for position, objective in enumerate(by_title(self.playbook.objectives.values())):
+            for letter_position, letter in enumerate(RACI_LETTERS):
+                for party in dict.fromkeys(raci_parties(objective, letter)):
+                    index[party].append((position, letter_position, Duty(objective, letter, party)))
+        return index
 
     def raci_parties(self, kind: str) -> list[Entity]:
         """Roles or departments named in any RACI, by title."""
@@ -244,13 +256,19 @@ class Facts:
 
     def handoffs(self, parties: Iterable[str]) -> list[Handoff]:
         """Workflow steps done by, or handed to, any of `parties`."""
-        wanted = set(parties)
-        rows = []
-        for workflow in by_title(self.playbook.workflows.values()):
+        found = {key: row for party in set(parties) for key, row in self._handoff_index.get(party, [])}
+        return [found[key] for key in sorted(found)]
+
+    @functools.cached_property
+    def _handoff_index(self) -> dict[str, list[tuple[tuple[int, int], Handoff]]]:
+        """Party id -> ((workflow position, step number), hand-off) for steps it does or receives."""
+        index: dict[str, list[tuple[tuple[int, int], Handoff]]] = defaultdict(list)
+        for position, workflow in enumerate(by_title(self.playbook.workflows.values())):
             for number, step in enumerate(workflow.steps, start=1):
-                if step.by in wanted or step.to in wanted:
-                    rows.append(Handoff(workflow, number, step))
-        return rows
+                row = ((position, number), Handoff(workflow, number, step))
+                for party in {step.by, step.to} - {None}:
+                    index[party].append(row)  # type: ignore[index]
+        return index
 
     def department_links(self) -> list[Link]:
         """Hand-offs between two different departments, counted over every workflow."""
@@ -287,11 +305,25 @@ class Facts:
 
     def kpi_users(self, metric: Metric) -> list[tuple[Entity, str]]:
         """Roles and objectives that measure themselves by a metric, with their targets."""
-        rows: list[tuple[Entity, str]] = []
+        return self._kpi_index.get(metric.id, [])
+
+    @functools.cached_property
+    def _kpi_index(self) -> dict[str, list[tuple[Entity, str]]]:
+        index: dict[str, list[tuple[Entity, str]]] = defaultdict(list)
         for kind in ("role", "objective"):
             for entity in by_title(self.playbook.of_kind(kind).values()):
-                rows.extend((entity, kpi.target) for kpi in entity.kpis if kpi.metric == metric.id)
-        return rows
+                for kpi in entity.kpis:
+                    index[kpi.metric].append((entity, kpi.target))
+        return index
+
+    @functools.cached_property
+    def channels_run(self) -> dict[str, list[tuple[Channel, str]]]:
+        """Role id -> (channel, "owner" or "operator") for every account it runs, by title."""
+        index: dict[str, list[tuple[Channel, str]]] = defaultdict(list)
+        for channel in by_title(self.playbook.channels.values()):
+            for who, how in _channel_roles(channel):
+                index[who].append((channel, how))
+        return index
 
 
 def raci_parties(objective: Objective, letter: str) -> list[str]:
@@ -570,12 +602,7 @@ class Renderer:
 
     def role_page(self, role: Role) -> Page:
         facts = self.facts
-        channels = [
-            (channel, how)
-            for channel in by_title(self.playbook.channels.values())
-            for who, how in _channel_roles(channel)
-            if who == role.id
-        ]
+        channels = facts.channels_run.get(role.id, [])
         return self.entity_page(
             role,
             "role.md.j2",
@@ -656,6 +683,8 @@ class Renderer:
             departments=facts.raci_parties("department"),
             roles=facts.raci_parties("role"),
             letters=_letters(objectives),
+            named=_named(objectives, playbook),
+            matrix_limit=RACI_MATRIX_COLUMNS,
         )
         add(
             "coordination",
@@ -675,6 +704,20 @@ def _letters(objectives: list[Objective]) -> dict[tuple[str, str], list[str]]:
             for party in raci_parties(objective, letter):
                 letters.setdefault((objective.id, party), []).append(letter)
     return letters
+
+
+def _named(objectives: list[Objective], playbook: Playbook) -> dict[tuple[str, str, str], list[Entity]]:
+    """(objective id, letter, kind) -> the roles or departments holding that letter, by title."""
+    named: dict[tuple[str, str, str], list[Entity]] = {}
+    for objective in objectives:
+        for letter in RACI_LETTERS:
+            for party in dict.fromkeys(raci_parties(objective, letter)):
+                entity = playbook.entity(party)
+                if entity is not None:
+                    named.setdefault((objective.id, letter, entity.KIND), []).append(entity)
+    for parties in named.values():
+        parties.sort(key=sort_key)
+    return named
 
 
 def _channel_roles(channel: Channel) -> list[tuple[str, str]]:

@@ -7,8 +7,8 @@ request or a console error, the Indonesian build, and axe-core accessibility che
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlparse
 
 import pytest

@@ -430,3 +430,28 @@ def test_export_refuses_to_write_into_docs(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "refusing to write into" in result.output
     assert not (REPO / "docs" / "generated").exists()
+
+
+def test_large_raci_is_listed_not_a_matrix(tmp_path: Path) -> None:
+    """Above 40 parties the RACI page lists parties per objective, so it grows linearly."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from synth import write
+
+    from generator.pages import RACI_MATRIX_COLUMNS, render_pages
+    from generator.project import validate
+
+    project = write(400, tmp_path / "big")
+    result = validate(project)
+    assert result.errors == [] and result.warnings == []
+    pages = render_pages(result.playbook, get_labels("en"))
+    raci = pages["raci/index.md"].markdown
+    widest = max(line.count(" | ") for line in raci.splitlines() if line.startswith("|"))
+    assert widest <= RACI_MATRIX_COLUMNS
+    assert "too many for one readable matrix" in raci
+    objective = next(iter(result.playbook.objectives.values()))
+    roles_section = raci.split("\n## Roles\n", 1)[1]
+    row = next(line for line in roles_section.splitlines() if line.startswith("| [") and f"/{objective.id}.md)" in line)
+    cells = [cell.strip() for cell in row.strip().strip("|").split("|")]
+    assert f"../roles/{objective.raci.accountable}.md" in cells[1]
