@@ -21,7 +21,7 @@ import graphviz
 
 from .labels import Labels
 from .load import Playbook
-from .model import Channel, Department, Entity, Objective, Role, Workflow
+from .model import PLURALS, Channel, Department, Entity, Objective, Role, Workflow
 
 # Placeholder colours. Graphviz rejects `currentColor` and CSS variables, so diagrams are
 # drawn with these and render.py replaces them in the SVG (see render.PALETTES).
@@ -51,16 +51,7 @@ sub-departments count for their parents."""
 TITLE_WIDTH = 22
 """Characters per line of a box title; longer titles wrap."""
 
-DIRECTORY_OF_KIND = {
-    "organization": "organization",
-    "department": "departments",
-    "role": "roles",
-    "metric": "metrics",
-    "channel": "channels",
-    "objective": "objectives",
-    "theme": "themes",
-    "workflow": "workflows",
-}
+DIRECTORY_OF_KIND = PLURALS
 
 _SAFE_PATH = re.compile(r"^[a-z0-9-]+(/[a-z0-9-]+)*/$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")

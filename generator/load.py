@@ -22,6 +22,7 @@ from .model import (
     DURATION_PATTERN,
     ENTITY_TYPES,
     ID_PATTERN,
+    PLURALS,
     URL_PATTERN,
     Channel,
     Department,
@@ -95,15 +96,7 @@ class Playbook:
         return doc.at(path, key=key)
 
 
-_PLURAL_ATTR = {
-    "department": "departments",
-    "role": "roles",
-    "metric": "metrics",
-    "channel": "channels",
-    "objective": "objectives",
-    "theme": "themes",
-    "workflow": "workflows",
-}
+_PLURAL_ATTR = {kind: plural for kind, plural in PLURALS.items() if kind != "organization"}
 
 
 def find_project(config_file: str | os.PathLike[str] | None = None) -> Path:
