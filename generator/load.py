@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -357,7 +357,7 @@ def did_you_mean(word: str, choices: list[str] | set[str]) -> str:
     return f" (did you mean '{match[0]}'?)" if match else ""
 
 
-def _report(error: dict[str, Any], cls: type[Entity], doc: Document, problems: Problems) -> None:
+def _report(error: Mapping[str, Any], cls: type[Entity], doc: Document, problems: Problems) -> None:
     kind = error["type"]
     path = _data_path(error["loc"], doc.data)
     key = _field_name(path)

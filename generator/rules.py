@@ -169,7 +169,7 @@ def _check_cycles(playbook: Playbook, problems: Problems, attr: str, field: str,
     for start in entities:
         seen: list[str] = []
         current: str | None = start
-        while current in entities and current not in seen:
+        while current is not None and current in entities and current not in seen:
             seen.append(current)
             current = getattr(entities[current], field)
         if current is None or current not in seen:
