@@ -191,3 +191,17 @@ def test_playbook_build_keeps_the_last_site_on_failure(tmp_path: Path) -> None:
     assert "left as it was" in done.stderr
     assert snapshot(project / "site") == good
     assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_symlink_out_of_the_project_is_refused(tmp_path: Path) -> None:
+    """A YAML file that links outside the project is not read (it could be any file)."""
+    outside = tmp_path / "secret.yml"
+    outside.write_text("title: Secret\nsummary: Not for the site.\nlayer: media\n")
+    project = overlay(HOSTILE / "emoji-and-indonesian", tmp_path / "project")
+    site = prepare(project)
+    (project / "playbook" / "metrics" / "leak.yml").symlink_to(outside)
+    error, log = run_build(project)
+    assert error is not None
+    assert "playbook/metrics/leak.yml:1:1: file links outside the project folder" in log
+    assert (site / "last-good.txt").exists()
+    assert outside.read_text().startswith("title: Secret")
