@@ -216,6 +216,13 @@ def load(root: Path) -> tuple[Playbook, Problems]:
                 "id",
             )
             continue
+        if kind != "organization" and eid == "organization":
+            problems.add(
+                Location(rel),
+                "the id 'organization' is reserved for org/organization.yml; rename the file",
+                "id",
+            )
+            continue
         doc, file_problems = _read(root / rel, rel)
         problems.items.extend(file_problems)
         entity = _validate(kind, eid, rel, doc, problems) if doc is not None else None
@@ -227,10 +234,11 @@ def load(root: Path) -> tuple[Playbook, Problems]:
         if eid in seen:
             other = seen[eid]
             other_kind = playbook.kind_of(eid) if eid != "organization" else "organization"
+            article = "an" if (other_kind or "x")[0] in "aeiou" else "a"
             message = (
                 "a second organization file; keep exactly one, " + ORGANIZATION_FILE
                 if kind == "organization"
-                else f"id '{eid}' is already used by {other} (a {other_kind}); ids are unique across all kinds"
+                else f"id '{eid}' is already used by {other} ({article} {other_kind}); ids are unique across all kinds"
             )
             problems.add(Location(rel), message, "duplicate-id")
             continue
