@@ -34,7 +34,7 @@ from .model import (
     Theme,
     Workflow,
 )
-from .yamlread import Document, read_bytes
+from .yamlread import MAX_FILE_BYTES, Document, read_bytes, too_large
 
 _ID = re.compile(ID_PATTERN)
 YAML_SUFFIXES = (".yml", ".yaml")
@@ -190,10 +190,8 @@ def _read(full: Path, rel: str) -> tuple[Document | None, list[Problem]]:
     cached = _file_cache.get(full)
     if cached and cached.stamp == stamp:
         return cached.doc, cached.problems
-    from .yamlread import MAX_FILE_BYTES, _too_large
-
-    if stat.st_size > MAX_FILE_BYTES:
-        doc, problems = None, [_too_large(rel, stat.st_size)]
+    if stat.st_size > MAX_FILE_BYTES:  # said without reading a 50 MB file into memory
+        doc, problems = None, [too_large(rel, stat.st_size)]
     else:
         doc, problems = read_bytes(full.read_bytes(), rel)
     _file_cache[full] = _Cached(stamp, doc, problems)

@@ -109,12 +109,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         by_dest = {f.dest_uri: f for f in files}
         for path, content in output.files.items():
             page = output.pages.get(path)
-            clash = files.get_file_from_path(path)
-            if clash is not None and not clash.generated_by:
-                raise PluginError(
-                    f"{_shown(docs_dir / path, self.root)} is a hand-written page at a path the playbook "
-                    f"generates; rename or remove it (generated pages are never overwritten)"
-                )
+            # a docs/ file at a generated path was refused in on_pre_build; here only files
+            # at another path that mkdocs would write to the same place are left to catch
             if page is not None:
                 content = _with_slots(content, page.diagrams)
             file = File.generated(

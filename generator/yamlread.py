@@ -114,14 +114,15 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
 def read_bytes(raw: bytes, path: str) -> tuple[Document | None, list[Problem]]:
     """Parse the bytes of one file; return the document or the problems that stop it."""
     if len(raw) > MAX_FILE_BYTES:
-        return None, [_too_large(path, len(raw))]
+        return None, [too_large(path, len(raw))]
     text, problems = decode(raw, path)
     if text is None:
         return None, problems
-    return read_text(text, path)
+    return _parse(text, path)
 
 
-def _too_large(path: str, size: int) -> Problem:
+def too_large(path: str, size: int) -> Problem:
+    """The problem of a file over MAX_FILE_BYTES, said before anything is read from it."""
     return Problem(
         Location(path, 1, 1),
         f"file is {size / 1024 / 1024:.1f} MiB; the limit is "
@@ -131,8 +132,14 @@ def _too_large(path: str, size: int) -> Problem:
 
 
 def read_text(text: str, path: str) -> tuple[Document | None, list[Problem]]:
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
-        return None, [_too_large(path, len(text.encode("utf-8", "surrogatepass")))]
+    """Parse text already decoded; the same limits apply as to bytes."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_FILE_BYTES:
+        return None, [too_large(path, size)]
+    return _parse(text, path)
+
+
+def _parse(text: str, path: str) -> tuple[Document | None, list[Problem]]:
     doc = Document(path)
     try:
         _build(doc, text)

@@ -22,7 +22,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from .test_problems import BASE, CASE_NAMES, build_case, snapshot
+from .test_problems import BASE, CASE_NAMES, build_case, overlay, snapshot
 
 HOSTILE = Path(__file__).parent / "hostile"
 HOSTILE_CASES = sorted(p.name for p in HOSTILE.iterdir() if p.is_dir())
@@ -41,16 +41,6 @@ markdown_extensions:
   - attr_list
   - md_in_html
 """
-
-
-def overlay(case_dir: Path, target: Path) -> Path:
-    shutil.copytree(BASE, target)
-    for path in sorted(case_dir.rglob("*")):
-        rel = path.relative_to(case_dir)
-        if path.is_file() and rel.as_posix() != "expect.txt":
-            (target / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target / rel)
-    return target
 
 
 def prepare(project: Path) -> Path:

@@ -22,12 +22,17 @@ from .conftest import UPDATE_GOLDEN
 CASES = Path(__file__).parent / "problems"
 BASE = CASES / "_base"
 CASE_NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir() and not p.name.startswith("_"))
-SPECIAL = {"expected.txt", "remove.txt", "generate.txt"}
+SPECIAL = {"expected.txt", "expect.txt", "remove.txt", "generate.txt"}
+"""Files of a case folder that say what to do or expect, never copied into the project."""
 
 
 def build_case(name: str, target: Path) -> Path:
+    return overlay(CASES / name, target)
+
+
+def overlay(case: Path, target: Path) -> Path:
+    """The base project in `target`, with the case folder's files laid over it."""
     shutil.copytree(BASE, target)
-    case = CASES / name
     for path in sorted(case.rglob("*")):
         rel = path.relative_to(case)
         if path.is_dir() or rel.as_posix() in SPECIAL:
