@@ -25,11 +25,11 @@ serve: $(STAMP)
 # a site for any plain web server, under any sub-path: make intranet SITE_URL=https://intra.example/playbook/
 SITE_URL ?=
 intranet: $(STAMP)
-	SITE_URL="$(SITE_URL)" NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --config-file mkdocs-intranet.yml --site-dir site-intranet
+	SITE_URL="$(SITE_URL)" $(BIN)/playbook build --strict --config-file mkdocs-intranet.yml --site-dir site-intranet
 
 # a site that works opened from file:// or a zip, search included
 offline: $(STAMP)
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --config-file mkdocs-offline.yml --site-dir site-offline
+	$(BIN)/playbook build --strict --config-file mkdocs-offline.yml --site-dir site-offline
 	rm -f site-offline.zip
 	$(BIN)/python -m zipfile -c site-offline.zip site-offline
 

@@ -263,55 +263,64 @@ def _run_mkdocs_status(command: str, config_file: str | None, args: list[str]) -
 @config_option
 @click.option("-s", "--strict", is_flag=True, help="Fail on warnings, in the YAML and in the site.")
 @site_dir_option
-@click.option("-c/-C", "--clean/--dirty", "clean", default=True, help="Remove old files from the site folder first (default).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors and warnings only.")
-def build_command(config_file: str | None, strict: bool, site_dir: str | None, clean: bool, quiet: bool) -> None:
-    """Validate the YAML and build the site (the same as `mkdocs build`)."""
+@click.option("--dirty", is_flag=True, hidden=True, callback=lambda ctx, param, value: _no_dirty(value))
+def build_command(config_file: str | None, strict: bool, site_dir: str | None, quiet: bool, dirty: bool) -> None:
+    """Validate the YAML and build the site into a new folder, swapped in only when it passed.
+
+    The site folder is replaced only when playbook made it (it holds a .playbook-output
+    file) or it is empty, and never when it is or holds the project's sources.
+    """
+    from .targets import check_target, fresh_folder, swap_in
+
     args = ["--strict"] if strict else []
     # mkdocs --quiet drops warnings before --strict counts them, so quiet strict builds
     # would pass with warnings: under --strict, quiet is left to mkdocs' normal output.
     args += ["--quiet"] if quiet and not strict else []
-    if not clean:
-        args += ["--dirty"] + (["--site-dir", site_dir] if site_dir else [])
-        _run_mkdocs("build", config_file, args)
     root = find_project(config_file)
-    target = Path(site_dir) if site_dir else root / _config_value(root, "site_dir", "site")
-    sys.exit(_build_and_swap(config_file, args, target.resolve()))
-
-
-def _build_and_swap(config_file: str | None, args: list[str], target: Path) -> int:
-    """Build into a new folder beside `target`, and put it in place only when the build passed.
-
-    A failed build (a YAML error, a broken link under --strict) leaves the last good site
-    exactly as it was, so a web server pointed at it never serves half a site."""
-    import shutil
-    import tempfile
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
-    try:
-        status = _run_mkdocs_status("build", config_file, [*args, "--site-dir", str(fresh)])
+    config = _config_path(config_file, root)
+    settings = _read_mkdocs_yml(config)
+    target = Path(site_dir) if site_dir else config.parent / _text(settings.get("site_dir"), "site")
+    real = check_target(target, _sources(root, config, settings), command="playbook build")
+    with fresh_folder(real, "playbook build") as work:
+        status = _run_mkdocs_status("build", config_file, [*args, "--site-dir", str(work)])
         if status != 0:
             click.echo(f"build failed; {target} was left as it was", err=True)
-            return status
-        old = target.with_name(f".{target.name}-old-{fresh.name.rsplit('-', 1)[-1]}")
-        if target.exists():
-            target.rename(old)
-        fresh.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
-        return 0
-    finally:
-        shutil.rmtree(fresh, ignore_errors=True)
+            sys.exit(status)
+        swap_in(work, real, "playbook build")
 
 
-def _config_value(root: Path, key: str, default: str) -> str:
-    """A top-level value of mkdocs.yml, read without mkdocs (its custom tags are ignored)."""
-    data = _read_mkdocs_yml(root)
-    value = data.get(key)
+def _no_dirty(value: bool) -> bool:
+    if value:
+        raise click.UsageError(
+            "--dirty is gone: it wrote into the live site and left a search index without the "
+            "pages it did not rebuild; every build is a whole site, swapped in when it passed"
+        )
+    return value
+
+
+def _config_path(config_file: str | None, root: Path) -> Path:
+    config = Path(config_file) if config_file else root / "mkdocs.yml"
+    return (config / "mkdocs.yml" if config.is_dir() else config).resolve()
+
+
+def _text(value: Any, default: str) -> str:
     return str(value) if isinstance(value, str) and value else default
 
 
-def _read_mkdocs_yml(root: Path) -> dict[str, Any]:
+def _sources(root: Path, config: Path, settings: dict[str, Any]) -> list[Any]:
+    """The folders no command may write into: the project's, and those the config reads."""
+    from .targets import sources
+
+    docs_dir = config.parent / _text(settings.get("docs_dir"), "docs")
+    theme = settings.get("theme")
+    custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
+    extra = [config.parent / custom_dir] if isinstance(custom_dir, str) and custom_dir else []
+    return sources(root, docs_dir, extra)
+
+
+def _read_mkdocs_yml(config: Path) -> dict[str, Any]:
+    """The top-level settings of an mkdocs.yml, read without mkdocs (its custom tags are ignored)."""
     import yaml
 
     class _Loader(yaml.SafeLoader):
@@ -319,7 +328,7 @@ def _read_mkdocs_yml(root: Path) -> dict[str, Any]:
 
     _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
     try:
-        data = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
     except (OSError, yaml.YAMLError):
         return {}
     return data if isinstance(data, dict) else {}
@@ -340,9 +349,9 @@ def serve_command(config_file: str | None, strict: bool, dev_addr: str | None, o
     _run_mkdocs("serve", config_file, args)
 
 
-def _theme_language(root: Path) -> str:
+def _theme_language(config: Path) -> str:
     """`theme.language` of mkdocs.yml."""
-    theme = _read_mkdocs_yml(root).get("theme")
+    theme = _read_mkdocs_yml(config).get("theme")
     language = theme.get("language") if isinstance(theme, dict) else None
     return str(language) if language else "en"
 
@@ -357,7 +366,7 @@ def _theme_language(root: Path) -> str:
 )
 @click.option("--no-diagrams", is_flag=True, help="Leave the diagrams out.")
 @click.option("--strict", is_flag=True, help="Refuse to export when the YAML has warnings too.")
-@click.option("--clean", is_flag=True, help="Empty DIRECTORY first.")
+@click.option("--clean", is_flag=True, help="Empty DIRECTORY first (only a folder an earlier export wrote).")
 def export_command(
     config_file: str | None, directory: Path, language: str | None, engine: str,
     no_diagrams: bool, strict: bool, clean: bool,
@@ -366,30 +375,27 @@ def export_command(
 
     For inspecting what the site is made of, or for feeding another static site generator.
     Links between pages point at the .md files; the pages' YAML sources are in
-    `_sources.json`.
+    `_sources.json`. DIRECTORY must be new, empty or written by an earlier export (it then
+    holds a .playbook-output file), and outside the project's sources.
     """
-    import shutil
-
     from .site import generate
+    from .targets import check_target, empty, mark
 
     root = find_project(config_file)
-    target = directory.resolve()
-    docs = (root / "docs").resolve()
-    if target == docs or docs in target.parents:
-        raise click.ClickException(
-            f"refusing to write into {docs}: docs/ holds the hand-written pages only; choose another folder"
-        )
-    if clean and (target == root or target in root.parents or target == Path.home()):
-        raise click.ClickException(f"refusing to empty {target}: it holds the project")
+    config = _config_path(config_file, root)
+    settings = _read_mkdocs_yml(config)
+    target = check_target(directory, _sources(root, config, settings), command="playbook export")
     output = generate(
-        root, language=language or _theme_language(root), engine=engine, diagrams=not no_diagrams
+        root, language=language or _theme_language(config), engine=engine, diagrams=not no_diagrams
     )
     click.echo(format_problems(output.result.problems, "text"), nl=False, err=True)
     if output.result.failed(strict):
         click.echo(_summary(output.result), err=True)
         sys.exit(1)
-    if clean and target.exists():
-        shutil.rmtree(target)
+    target.mkdir(parents=True, exist_ok=True)
+    if clean:
+        empty(target)
+    mark(target, "playbook export")
     files = dict(output.files)
     files["_sources.json"] = json.dumps(output.sources, indent=2, sort_keys=True) + "\n"
     for relative, content in files.items():

@@ -34,6 +34,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import nest_paths
 
+from . import targets
 from .engine import ENGINES
 from .errors import PlaybookError
 from .labels import get_labels
@@ -78,6 +79,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.language = self.config.language or config.theme.get("language") or "en"
+        _check_site_dir(config, self.root)
         for top in ("org", "playbook"):
             folder = self.root / top
             if folder.is_dir() and str(folder) not in config.watch:
@@ -159,6 +161,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     # -- the parts
 
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        # the marker lets the next build replace this folder; see targets.py
+        site_dir = Path(config.site_dir)
+        if not targets.made_here(site_dir):
+            targets.mark(site_dir, "mkdocs build with the playbook plugin")
+
     def _generate(self) -> Output:
         cache_dir = self.config.cache_dir
         key = (
@@ -211,6 +219,19 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         home = 1 if nav and nav[0] == "index.md" else 0
         nav[home:home] = output.navigation(get_labels(self.language))
         return nav
+
+
+def _check_site_dir(config: MkDocsConfig, root: Path) -> None:
+    """Refuse a site folder that mkdocs would empty although playbook did not make it.
+
+    mkdocs empties `site_dir` after `on_config`; `site_dir: org` would delete the YAML."""
+    custom_dir = config.theme.custom_dir
+    extra = [Path(custom_dir)] if custom_dir else []
+    project_sources = targets.sources(root, Path(config.docs_dir), extra)
+    try:
+        targets.check_target(Path(config.site_dir), project_sources, command="mkdocs build")
+    except targets.UnsafeTarget as exc:
+        raise PluginError(str(exc)) from None
 
 
 def _slot(key: str) -> str:

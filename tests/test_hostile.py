@@ -22,6 +22,8 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
+from generator.targets import mark
+
 from .test_problems import BASE, CASE_NAMES, build_case, overlay, snapshot
 
 HOSTILE = Path(__file__).parent / "hostile"
@@ -51,6 +53,7 @@ def prepare(project: Path) -> Path:
     site = project / "site"
     site.mkdir()
     (site / "last-good.txt").write_text("the previous site\n")
+    mark(site, "an earlier build")  # a site folder of ours, which a build may replace
     return site
 
 
