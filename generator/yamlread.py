@@ -29,7 +29,8 @@ MAX_DEPTH = 32
 """The deepest YAML format nests four levels; this leaves ample room for mistakes."""
 
 MAX_NODES = 100_000
-"""Values in one file counting every alias expansion: stops 'billion laughs' documents."""
+"""Values in one file, each counted once, and every alias as the values it stands for: stops
+'billion laughs' documents, and keeps a 1 MiB file of tiny values from costing minutes later."""
 
 Path = tuple[str | int, ...]
 
@@ -266,13 +267,18 @@ def _build(doc: Document, text: str) -> None:
             return None
         return top.path + (top.key,)
 
-    def add(value: Any, size: int, event: events.Event, anchor: str | None) -> None:
+    expanded = 0  # values that aliases stand for, within `total`
+
+    def add(value: Any, size: int, event: events.Event, anchor: str | None, *, new: int = 1) -> None:
+        """Add a value that stands for `size` values, `new` of which are not counted yet."""
         nonlocal root, have_root, total
-        total += size
+        total += new
         if total > MAX_NODES:
             raise refuse(
                 event,
-                f"file expands to more than {MAX_NODES:,} values through aliases",
+                f"file expands to more than {MAX_NODES:,} values through aliases"
+                if expanded
+                else f"file holds more than {MAX_NODES:,} values; split it into smaller files",
                 "limits",
             )
         if anchor:
@@ -340,7 +346,8 @@ def _build(doc: Document, text: str) -> None:
                 if event.anchor not in anchors:
                     raise refuse(event, f"unknown alias '*{event.anchor}'", "syntax")
                 value, size = anchors[event.anchor]
-                add(value, size, event, None)
+                expanded += size
+                add(value, size, event, None, new=size)
             elif isinstance(event, events.MappingStartEvent | events.SequenceStartEvent):
                 if event.tag is not None and event.tag not in _STANDARD_TAGS:
                     raise refuse(
