@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import Problems
-from .load import Playbook, did_you_mean
+from .load import Playbook
 from .model import ID_PATTERN, Entity
+from .suggest import Suggester
 from .yamlread import Document
 
 ID = re.compile(ID_PATTERN)
@@ -139,6 +140,7 @@ def all_references(playbook: Playbook) -> Iterator[tuple[str, Document, tuple[st
 
 
 def _check_references(playbook: Playbook, problems: Problems) -> None:
+    suggesters: dict[tuple[str, ...], Suggester] = {}  # one index per set of kinds, not per reference
     for _kind, document, path, target, kinds in all_references(playbook):
         found = playbook.kind_of(target)
         if found in kinds or playbook.unloaded.get(target) in kinds:
@@ -147,12 +149,11 @@ def _check_references(playbook: Playbook, problems: Problems) -> None:
         ref = Reference(None, path, target, kinds)
         wanted = _kinds_text(ref.kinds)
         if found is None:
-            candidates = [
-                eid for kind in ref.kinds for eid in playbook.of_kind(kind)
-            ]
+            if ref.kinds not in suggesters:
+                suggesters[ref.kinds] = Suggester(eid for kind in ref.kinds for eid in playbook.of_kind(kind))
             problems.add(
                 location,
-                f"unknown {wanted} '{ref.target}'{did_you_mean(ref.target, candidates)}",
+                f"unknown {wanted} '{ref.target}'{suggesters[ref.kinds].hint(ref.target)}",
                 "reference",
             )
         else:
@@ -163,31 +164,68 @@ def _check_references(playbook: Playbook, problems: Problems) -> None:
             )
 
 
+MAX_DEPTH = {"parent": 12, "reports_to": 40}
+"""How deep departments may nest and how long a reporting line may be: deeper than any real
+organization, shallow enough that every page and diagram of the chain stays readable."""
+
+
 def _check_cycles(playbook: Playbook, problems: Problems, attr: str, field: str, noun: str) -> None:
+    """Cycles and over-long chains of `field` (parent, reports_to), in one linear pass.
+
+    Each entity is walked at most once: a walk stops at an entity whose depth is already
+    known, so a chain of 50,000 roles costs 50,000 steps, not 50,000 squared."""
     entities = getattr(playbook, attr)
-    reported: set[str] = set()
+    depth: dict[str, int] = {}  # finished: how many entities the chain has from the top down to this one
     for start in entities:
-        seen: list[str] = []
+        path: list[str] = []
+        on_path: dict[str, int] = {}
         current: str | None = start
-        while current is not None and current in entities and current not in seen:
-            seen.append(current)
+        while current is not None and current in entities and current not in depth and current not in on_path:
+            on_path[current] = len(path)
+            path.append(current)
             current = getattr(entities[current], field)
-        if current is None or current not in seen:
-            continue
-        cycle = seen[seen.index(current):]
-        if reported & set(cycle):
-            continue
-        reported.update(cycle)
-        first = min(cycle)
-        ordered = cycle[cycle.index(first):] + cycle[: cycle.index(first)]
-        chain = " -> ".join(ordered + [first])
-        verb = "reports to" if field == "reports_to" else "belongs to"
-        for eid in ordered:
-            problems.add(
-                playbook.locate(entities[eid], (field,)),
-                f"{noun} '{eid}' {verb} itself through a cycle: {chain}",
-                "cycle",
-            )
+        if current is not None and current in on_path:
+            cycle = path[on_path[current]:]
+            _report_cycle(playbook, problems, entities, cycle, field, noun)
+            for eid in cycle:
+                depth[eid] = 0  # reported; nothing below it is measured again
+            path = path[: on_path[current]]
+        above = depth.get(current, 0) if current is not None else 0
+        for eid in reversed(path):
+            above += 1
+            depth[eid] = above
+            if above == MAX_DEPTH[field] + 1:
+                _report_depth(playbook, problems, entities[eid], field, noun)
+
+
+def _report_cycle(playbook: Playbook, problems: Problems, entities: dict[str, Any], cycle: list[str],
+                  field: str, noun: str) -> None:
+    first = min(cycle)
+    ordered = cycle[cycle.index(first):] + cycle[: cycle.index(first)]
+    shown = ordered if len(ordered) <= 8 else [*ordered[:4], f"… {len(ordered) - 6:,} more …", *ordered[-2:]]
+    chain = " -> ".join([*shown, first])  # short even for a loop of thousands
+    verb = "reports to" if field == "reports_to" else "belongs to"
+    for eid in ordered:
+        problems.add(
+            playbook.locate(entities[eid], (field,)),
+            f"{noun} '{eid}' {verb} itself through a cycle: {chain}",
+            "cycle",
+        )
+
+
+def _report_depth(playbook: Playbook, problems: Problems, entity: Any, field: str, noun: str) -> None:
+    limit = MAX_DEPTH[field]
+    if field == "parent":
+        message = (
+            f"department '{entity.id}' is nested {limit + 1} levels deep; departments nest at most "
+            f"{limit} levels: give it a parent higher up"
+        )
+    else:
+        message = (
+            f"role '{entity.id}' makes its reporting line {limit + 1} roles long, counted from the top; "
+            f"a line has at most {limit}: let it report to someone higher up"
+        )
+    problems.add(playbook.locate(entity, (field,)), message, "limits")
 
 
 def _check_leads(playbook: Playbook, problems: Problems) -> None:
