@@ -27,12 +27,20 @@ config_option = click.option(
 )
 
 
+class _SetupFailure(click.ClickException):
+    """A usage or setup error (no mkdocs.yml, a folder that must not be written): exit 2."""
+
+    exit_code = 2
+
+
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except PlaybookError as exc:
-            raise click.ClickException(str(exc)) from None
+            # 1: the playbook has problems; 2: the command cannot run (usage or setup)
+            failure = _SetupFailure if exc.exit_code == 2 else click.ClickException
+            raise failure(str(exc)) from None
 
 
 def _version_message() -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .errors import PlaybookError
+from .errors import UsageError
 from .load import Playbook
 from .model import Entity
 from .project import Result, validate
@@ -151,21 +151,21 @@ def _git(root: Path, *args: str, input: bytes | None = None) -> bytes:
             ["git", *args], cwd=root, input=input, capture_output=True, check=False
         )
     except FileNotFoundError:
-        raise PlaybookError("git is not installed; playbook diff reads revisions with git") from None
+        raise UsageError("git is not installed; playbook diff reads revisions with git") from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise PlaybookError(f"git {args[0]} failed: {message[-1] if message else 'exit ' + str(done.returncode)}")
+        raise UsageError(f"git {args[0]} failed: {message[-1] if message else 'exit ' + str(done.returncode)}")
     return done.stdout
 
 
 def check_revision(root: Path, rev: str) -> str:
     """The commit id `rev` names, or a user error that says what to do."""
     if rev.startswith("-"):
-        raise PlaybookError(f"'{rev}' is not a revision")
+        raise UsageError(f"'{rev}' is not a revision")
     try:
         _git(root, "rev-parse", "--is-inside-work-tree")
-    except PlaybookError:
-        raise PlaybookError(f"{root} is not in a git repository; playbook diff compares git revisions") from None
+    except UsageError:
+        raise UsageError(f"{root} is not in a git repository; playbook diff compares git revisions") from None
     done = subprocess.run(
         ["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
         cwd=root, capture_output=True, check=False,
@@ -174,7 +174,7 @@ def check_revision(root: Path, rev: str) -> str:
         hint = ""
         if rev.startswith("origin/"):
             hint = " (fetch it first; in a GitHub workflow, check out with fetch-depth: 0)"
-        raise PlaybookError(f"unknown revision '{rev}'{hint}")
+        raise UsageError(f"unknown revision '{rev}'{hint}")
     return done.stdout.decode().strip()
 
 

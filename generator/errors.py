@@ -66,6 +66,9 @@ class Problems:
 class PlaybookError(Exception):
     """A problem the user can fix: bad YAML, a broken rule, a missing folder."""
 
+    exit_code = 1
+    """What the command exits with: 1 for problems in the playbook, 2 for usage and setup."""
+
     def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
         super().__init__(message)
         self.problems = problems or []
@@ -74,6 +77,14 @@ class PlaybookError(Exception):
 class ProjectError(PlaybookError):
     """The project folder itself is unusable: no mkdocs.yml, no org/ folder."""
 
+    exit_code = 2
+
+
+class UsageError(PlaybookError):
+    """The command was given something it cannot use: a revision, a folder, an option's value."""
+
+    exit_code = 2
+
 
 class ValidationError(PlaybookError):
     """The YAML loaded, but breaks rules; `problems` holds every one of them."""
@@ -81,3 +92,5 @@ class ValidationError(PlaybookError):
 
 class EngineError(PlaybookError):
     """No Graphviz engine could be found or it failed."""
+
+    exit_code = 2

@@ -19,7 +19,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from . import __version__
-from .errors import PlaybookError
+from .errors import UsageError
 from .schema import schema_files
 
 DISTRIBUTION = "playbook-site"
@@ -118,15 +118,15 @@ def default_name(target: Path) -> str:
 def init(target: Path, name: str | None = None, requirement: str | None = None, git: bool = True) -> list[Path]:
     """Write a new playbook repository into `target`, which must be new or empty."""
     if target.exists() and not target.is_dir():
-        raise PlaybookError(f"{target} is a file; playbook init needs a new or empty folder")
+        raise UsageError(f"{target} is a file; playbook init needs a new or empty folder")
     if target.is_dir() and any(target.iterdir()):
-        raise PlaybookError(
+        raise UsageError(
             f"{target} is not empty; playbook init only writes into a new or empty folder, "
             "so it never overwrites anything"
         )
     name = (name or default_name(target)).strip()
     if not name or "\n" in name:
-        raise PlaybookError("the organization's name must be one line of text")
+        raise UsageError("the organization's name must be one line of text")
     files = scaffold_files(name, requirement or generator_requirement())
     target.mkdir(parents=True, exist_ok=True)
     written = []

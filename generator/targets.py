@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import PlaybookError
+from .errors import UsageError
 
 MARKER = ".playbook-output"
 """File in every folder a command made; its presence allows the next run to replace the folder."""
@@ -34,7 +34,7 @@ _RENAME_EXCHANGE = 2
 """`renameat2` flag (linux/fs.h): swap two paths in one step."""
 
 
-class UnsafeTarget(PlaybookError):
+class UnsafeTarget(UsageError):
     """A command was pointed at a folder it must not replace or empty."""
 
 

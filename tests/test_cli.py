@@ -36,18 +36,21 @@ def test_exit_codes(tmp_path: Path) -> None:
     assert run("validate", "-f", str(warn / "mkdocs.yml"))[0] == 0
     assert run("validate", "--strict", "-f", str(warn / "mkdocs.yml"))[0] == 1
     broken = build_case("unknown-reference", tmp_path / "broken")
-    assert run("validate", "-f", str(broken / "mkdocs.yml"))[0] == 1
+    for fmt in ("text", "github", "json"):
+        assert run("validate", "--format", fmt, "-f", str(broken / "mkdocs.yml"))[0] == 1
     assert run("validate", "--format", "yaml")[0] == 2
     assert run("validate", "--no-such-option")[0] == 2
 
 
-def test_missing_project_is_one_line(tmp_path: Path) -> None:
-    code, out, err = run("validate", "-f", str(tmp_path / "mkdocs.yml"))
-    assert code == 1
+@pytest.mark.parametrize("fmt", ["text", "github", "json"])
+def test_missing_project_is_one_line(tmp_path: Path, fmt: str) -> None:
+    """A setup error exits 2 in every format, so CI can tell it from problems in the playbook (1)."""
+    code, out, err = run("validate", "--format", fmt, "-f", str(tmp_path / "mkdocs.yml"))
+    assert code == 2
     assert err.count("\n") == 1 and err.startswith("Error: no ") and "Traceback" not in err
     (tmp_path / "mkdocs.yml").write_text("site_name: x\n")
-    code, _, err = run("validate", "-f", str(tmp_path))
-    assert code == 1 and "no org/ folder" in err
+    code, _, err = run("validate", "--format", fmt, "-f", str(tmp_path))
+    assert code == 2 and "no org/ folder" in err
 
 
 def test_github_format_golden(tmp_path: Path) -> None:

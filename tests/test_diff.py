@@ -294,12 +294,12 @@ def test_project_in_a_subfolder(tmp_path: Path) -> None:
 )
 def test_bad_revisions(history: Path, args: list[str], message: str) -> None:
     result = CliRunner().invoke(main, ["diff", "-f", str(history / "mkdocs.yml"), *args])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr.strip() == message
 
 
 def test_not_a_repository(tmp_path: Path) -> None:
     project = copy_project(REPO, tmp_path / "plain")
     result = CliRunner().invoke(main, ["diff", "-f", str(project / "mkdocs.yml"), "HEAD"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "is not in a git repository" in result.stderr

@@ -110,7 +110,7 @@ def test_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
     (tmp_path / "used").mkdir()
     (tmp_path / "used" / ".keep").write_text("", encoding="utf-8")
     result = CliRunner().invoke(main, ["init", str(tmp_path / "used")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == (
         f"Error: {tmp_path / 'used'} is not empty; playbook init only writes into a new or empty "
         "folder, so it never overwrites anything\n"

@@ -416,7 +416,7 @@ def test_export_writes_the_generated_files(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     written = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
     expected = generate(REPO, diagrams=False)
-    assert written == {*expected.files, "_sources.json"}
+    assert written == {*expected.files, "_sources.json", ".playbook-output"}
     assert (target / "roles" / "ceo.md").read_text(encoding="utf-8") == expected.files["roles/ceo.md"]
     assert json.loads((target / "_sources.json").read_text(encoding="utf-8"))["roles/ceo.md"] == "org/roles/ceo.yml"
 
@@ -427,8 +427,8 @@ def test_export_refuses_to_write_into_docs(tmp_path: Path) -> None:
     from generator.cli import main
 
     result = CliRunner().invoke(main, ["export", "-f", str(REPO / "mkdocs.yml"), str(REPO / "docs" / "generated")])
-    assert result.exit_code == 1
-    assert "refusing to write into" in result.output
+    assert result.exit_code == 2
+    assert "refusing to write the playbook export output into" in result.output
     assert not (REPO / "docs" / "generated").exists()
 
 

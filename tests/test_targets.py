@@ -74,7 +74,7 @@ def test_build_refuses_a_source_folder(project: Path, site_dir: str, says: str) 
     (project / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
     before = sources_of(project)
     code, output = run(project, "build", "-d", site_dir)
-    assert code == 1
+    assert code == 2  # a usage error, before anything is touched
     assert f"refusing to write the playbook build output into {site_dir}: {says}" in output
     assert sources_of(project) == before
     assert (project / ".git" / "HEAD").read_text() == "ref: refs/heads/main\n"
@@ -85,7 +85,7 @@ def test_build_refuses_site_dir_docs_in_the_config(project: Path) -> None:
     (project / "mkdocs.yml").write_text(MKDOCS_YML + "site_dir: docs\n")
     before = sources_of(project)
     code, output = run(project, "build")
-    assert code == 1
+    assert code == 2  # a usage error, before anything is touched
     assert "it is the docs folder with the hand-written pages" in output
     assert sources_of(project) == before
 
@@ -95,7 +95,7 @@ def test_build_refuses_a_folder_it_did_not_make(project: Path) -> None:
     mine.mkdir()
     (mine / "plan.txt").write_text("mine\n")
     code, output = run(project, "build", "-d", "notes")
-    assert code == 1
+    assert code == 2  # a usage error, before anything is touched
     assert "it holds files that playbook did not write (there is no .playbook-output file in it)" in output
     assert (mine / "plan.txt").read_text() == "mine\n"
     assert sorted(p.name for p in mine.iterdir()) == ["plan.txt"]
@@ -104,7 +104,7 @@ def test_build_refuses_a_folder_it_did_not_make(project: Path) -> None:
 def test_build_refuses_a_file(project: Path) -> None:
     (project / "site").write_text("not a folder\n")
     code, output = run(project, "build")
-    assert code == 1
+    assert code == 2  # a usage error, before anything is touched
     assert "it is a file, not a folder" in output
 
 
@@ -198,7 +198,7 @@ def test_export_refuses_a_source_folder(project: Path, directory: str, says: str
     """`playbook export playbook --clean` reads like "export the playbook"; it used to delete it."""
     before = sources_of(project)
     code, output = run(project, "export", directory, "--clean", "--no-diagrams")
-    assert code == 1
+    assert code == 2  # a usage error, before anything is touched
     assert f"refusing to write the playbook export output into {directory}: {says}" in output
     assert sources_of(project) == before
 
@@ -219,6 +219,6 @@ def test_export_cleans_only_what_it_wrote(project: Path, tmp_path: Path) -> None
     (theirs / "page.md").write_text("someone's page\n")
     for extra in ([], ["--clean"]):
         code, output = run(project, "export", str(theirs), "--no-diagrams", *extra)
-        assert code == 1
+        assert code == 2  # a usage error, before anything is touched
         assert "it holds files that playbook did not write" in output
     assert sorted(p.name for p in theirs.iterdir()) == ["page.md"]
