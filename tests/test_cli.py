@@ -90,7 +90,10 @@ def test_version_names_the_engine() -> None:
 
 
 def test_committed_schemas_are_current() -> None:
-    for name, text in schema_files().items():
+    files = schema_files()
+    committed = sorted(p.name for p in (REPO / "schemas").glob("*.json"))
+    assert committed == sorted(files), "schemas/ holds other files than `playbook schema` writes"
+    for name, text in files.items():
         assert (REPO / "schemas" / name).read_text(encoding="utf-8") == text, name
 
 
