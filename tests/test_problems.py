@@ -77,6 +77,7 @@ def build_case_base(tmp_path: Path) -> Path:
 def test_problem_case(name: str, tmp_path: Path) -> None:
     project = build_case(name, tmp_path / name)
     before = snapshot(project)
+    assert before != snapshot(BASE), f"the case {name} changes nothing in the base project, so it tests nothing"
     result = CliRunner().invoke(main, ["validate", "-f", str(project / "mkdocs.yml")])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     expected = check_file(CASES / name / "expected.txt", result.stdout)
