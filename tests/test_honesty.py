@@ -160,6 +160,21 @@ def test_system_deps_fail_under_ci_when_they_cannot_install(bare_path: str, ci: 
 
 
 @pytest.mark.parametrize("ci", [None, "true"])
+def test_system_deps_fail_under_ci_when_apt_get_fails(tmp_path: Path, ci: str | None) -> None:
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    for name, script in (("id", "echo 0"), ("apt-get", "echo 'E: Unable to locate package' >&2; exit 100")):
+        (folder / name).write_text(f"#!/bin/sh\n{script}\n")
+        (folder / name).chmod(0o755)
+    env = {"PATH": str(folder), **({"CI": ci} if ci is not None else {})}
+    done = subprocess.run(["/bin/bash", str(REPO / "scripts" / "install-system-deps.sh")],
+                          env=env, capture_output=True, text=True, timeout=60, check=False)
+    output = done.stdout + done.stderr
+    assert "apt-get could not install graphviz chromium" in output, output
+    assert done.returncode == (1 if ci else 0), output
+
+
+@pytest.mark.parametrize("ci", [None, "true"])
 def test_node_deps_fail_under_ci_without_npm(bare_path: str, ci: str | None) -> None:
     make = next((p for p in ("/usr/bin/make", "/bin/make") if Path(p).exists()), None)
     assert make is not None, "make is a prerequisite of the repository (README)"
