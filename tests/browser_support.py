@@ -13,6 +13,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from .conftest import need_tool
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -64,11 +66,24 @@ def serve(folder: Path, prefix: str = "") -> Iterator[str]:
 
 
 def browser_available() -> str | None:
-    """None when Chromium and Playwright are usable, else the reason they are not."""
+    """None when Chromium and Playwright are usable, else what is missing and how to install it."""
     if not CHROMIUM.exists():
-        return "Debian's chromium is not installed (make test installs it with apt-get as root)"
+        return f"Debian's chromium is not installed at {CHROMIUM} (make system-deps as root runs apt-get install chromium)"
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return "playwright is not installed"
+        return "the playwright Python package is not installed (make .venv/.installed runs pip install -e '.[test]')"
     return None
+
+
+def need_browser() -> None:
+    """Skip the calling test (fail it under CI) unless Chromium and Playwright are usable."""
+    reason = browser_available()
+    if reason is not None:
+        need_tool(reason)
+
+
+def need_axe() -> None:
+    """Skip the calling test (fail it under CI) unless axe-core is installed from npm."""
+    if not AXE.is_file():
+        need_tool("axe-core is not installed in .cache/npm (make node-deps installs it with npm)")

@@ -1,15 +1,36 @@
-"""Shared fixtures: paths of the repository, the sample project and a copy of it."""
+"""Shared fixtures and the rule for missing tools.
+
+`need_tool(reason)` is the only way a test may give up because something is not installed:
+it skips the test on a developer's machine and fails it when `CI` is set (to any non-empty
+value; `.ci/run` sets `CI=true`), so a green CI run cannot hide a missing install step.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-UPDATE_GOLDEN = os.environ.get("UPDATE_GOLDEN") == "1"
+
+
+def in_ci() -> bool:
+    """True when the environment variable `CI` is set to anything but the empty string."""
+    return bool(os.environ.get("CI"))
+
+
+def need_tool(reason: str) -> NoReturn:
+    """Give up on a test because a tool is missing: skip it, or fail it under CI.
+
+    `reason` says what is missing and how to install it, e.g. "Debian's chromium is not
+    installed (make system-deps as root runs apt-get install chromium)".
+    """
+    if in_ci():
+        pytest.fail(f"{reason}; CI is set, so a missing tool fails the test instead of skipping it", pytrace=False)
+    pytest.skip(reason)
 
 
 def copy_project(source: Path, target: Path) -> Path:

@@ -13,11 +13,16 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, browser_available, build_site, serve
+from .browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, build_site, need_axe, need_browser, serve
 from .conftest import REPO, copy_project
 
-reason = browser_available()
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(reason is not None, reason=reason or "")]
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _chromium_and_playwright() -> None:
+    """Before any site is built: skip the module (fail it under CI) without a browser."""
+    need_browser()
 
 
 @pytest.fixture(scope="module")
@@ -204,11 +209,11 @@ def test_indonesian_site(browser, sites, id_url: str) -> None:
         page.close()
 
 
-@pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (make test installs it with npm)")
 @pytest.mark.parametrize(
     "path", ["organization/", "roles/community-manager/", "objectives/", "raci/", "coordination/"]
 )
 def test_accessibility(watched: Watched, path: str) -> None:
+    need_axe()
     page = watched.page
     objectives = sorted((REPO / "playbook" / "objectives").glob("*.yml"))
     if path == "objectives/":

@@ -14,7 +14,8 @@ from generator.model import ENTITY_TYPES
 from generator.project import validate
 from generator.schema import schema_files
 
-from .conftest import REPO, UPDATE_GOLDEN
+from .conftest import REPO
+from .golden import check_file
 from .test_problems import build_case
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -57,11 +58,7 @@ def test_github_format_golden(tmp_path: Path) -> None:
     project = build_case("everything-at-once", tmp_path / "case")
     code, out, _ = run("validate", "--format", "github", "-f", str(project / "mkdocs.yml"))
     assert code == 1
-    golden = GOLDEN / "validate-github.txt"
-    if UPDATE_GOLDEN:
-        golden.parent.mkdir(exist_ok=True)
-        golden.write_text(out, encoding="utf-8")
-    assert out == golden.read_text(encoding="utf-8")
+    check_file(GOLDEN / "validate-github.txt", out)
     assert all(line.startswith("::error file=") for line in out.splitlines())
 
 
@@ -96,7 +93,10 @@ def test_version_names_the_engine() -> None:
 
 
 def test_committed_schemas_are_current() -> None:
-    for name, text in schema_files().items():
+    files = schema_files()
+    committed = sorted(p.name for p in (REPO / "schemas").glob("*.json"))
+    assert committed == sorted(files), "schemas/ holds other files than `playbook schema` writes"
+    for name, text in files.items():
         assert (REPO / "schemas" / name).read_text(encoding="utf-8") == text, name
 
 

@@ -13,9 +13,15 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.diff import Change, Names, diff, escape_markdown, files_at
 
-from .conftest import REPO, copy_project
+from .conftest import REPO, copy_project, need_tool
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+
+@pytest.fixture(scope="module", autouse=True)
+def _git() -> None:
+    """Skip the module (fail it under CI) without git."""
+    if shutil.which("git") is None:
+        need_tool("git is not installed (apt-get install git)")
+
 
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
 

@@ -130,12 +130,16 @@ def test_cli_into_an_empty_folder(tmp_path: Path) -> None:
     assert "playbook-site==0.1.0" in (tmp_path / "empty" / "requirements.txt").read_text(encoding="utf-8")
 
 
-def test_default_requirement_installs_this_generator() -> None:
+def test_default_requirement_installs_this_generator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     requirement = Requirement(generator_requirement())
-    assert requirement.name == DISTRIBUTION
-    # run from this checkout (no git origin here): the requirement points at its folder
-    if requirement.url and requirement.url.startswith("file:"):
-        assert requirement.url == REPO.as_uri()
+    # run from this checkout: its git origin or its folder, never whatever the index holds
+    assert requirement.name == DISTRIBUTION and requirement.url, requirement
+    # a checkout without a git origin: the requirement points at its folder
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    git(checkout, "init", "--quiet")
+    monkeypatch.setattr(init_module, "_source_checkout", lambda: checkout)
+    assert generator_requirement() == f"{DISTRIBUTION} @ {checkout.as_uri()}"
 
 
 def test_requirement_from_a_git_origin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

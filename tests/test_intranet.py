@@ -21,7 +21,6 @@ import functools
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -40,6 +39,7 @@ import yaml
 
 from generator.targets import MARKER
 
+from .browser_support import CHROMIUM, need_browser
 from .conftest import REPO, copy_project
 
 MKDOCS = Path(sys.executable).parent / "mkdocs"
@@ -496,10 +496,10 @@ def test_scan_tells_requests_from_mentions(tmp_path: Path) -> None:
 def test_offline_search_works_from_file_in_a_browser(offline_site: Path) -> None:
     """Chromium opens the offline site from disk: search finds a role, the result opens,
     and every request the browser makes is for a file of the site."""
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("Debian's chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    need_browser()
+    from playwright import sync_api
+
+    chromium = str(CHROMIUM)
     requests: list[str] = []
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])

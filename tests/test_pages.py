@@ -23,7 +23,8 @@ from generator.labels import get_labels
 from generator.pages import page_path, render_pages
 from generator.site import Output, generate
 
-from .conftest import REPO, UPDATE_GOLDEN
+from .conftest import REPO
+from .golden import check_folder
 
 GOLDEN = Path(__file__).parent / "golden" / "pages"
 LABELS = REPO / "generator" / "labels"
@@ -53,17 +54,7 @@ def html_of(text: str) -> str:
 
 def test_golden_pages(sample: Output) -> None:
     files = {path: text for path, text in sample.files.items() if path.endswith(".md")}
-    if UPDATE_GOLDEN:
-        for old in GOLDEN.rglob("*.md"):
-            old.unlink()
-        for path, text in files.items():
-            target = GOLDEN / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-    expected = {p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8") for p in GOLDEN.rglob("*.md")}
-    assert sorted(files) == sorted(expected), "pages added or removed: rerun with UPDATE_GOLDEN=1 and review"
-    changed = [path for path in files if files[path] != expected[path]]
-    assert not changed, f"pages differ from tests/golden/pages (UPDATE_GOLDEN=1 to accept): {changed}"
+    check_folder(GOLDEN, files, ".md")
 
 
 def test_every_entity_has_exactly_one_page(sample: Output) -> None:

@@ -6,15 +6,13 @@ import shutil
 import subprocess
 import sys
 
-import pytest
-
-from .conftest import REPO
+from .conftest import REPO, need_tool
 
 
 def _tool(name: str) -> list[str]:
     found = shutil.which(name, path=str(REPO / ".venv" / "bin")) or shutil.which(name)
     if found is None:
-        pytest.skip(f"{name} is not installed (make test installs it)")
+        need_tool(f"{name} is not installed (make .venv/.installed runs pip install -e '.[test]')")
     return [found]
 
 
@@ -28,5 +26,5 @@ def test_mypy() -> None:
         [sys.executable, "-m", "mypy", "generator"], cwd=REPO, capture_output=True, text=True
     )
     if "No module named mypy" in done.stderr:
-        pytest.skip("mypy is not installed (make test installs it)")
+        need_tool("mypy is not installed (make .venv/.installed runs pip install -e '.[test]')")
     assert done.returncode == 0, done.stdout + done.stderr
