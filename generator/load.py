@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,17 +22,12 @@ from .model import (
     DURATION_PATTERN,
     ENTITY_TYPES,
     ID_PATTERN,
-    PLURALS,
+    KINDS,
     URL_PATTERN,
-    Channel,
-    Department,
     Entity,
-    Metric,
-    Objective,
-    Organization,
-    Role,
-    Theme,
-    Workflow,
+    Playbook,
+    keys,
+    model_at,
 )
 from .yamlread import MAX_FILE_BYTES, Document, read_bytes, too_large
 
@@ -40,24 +35,16 @@ _ID = re.compile(ID_PATTERN)
 YAML_SUFFIXES = (".yml", ".yaml")
 ORGANIZATION_FILE = "org/organization.yml"
 
-KIND_OF_FOLDER = {cls.FOLDER: kind for kind, cls in ENTITY_TYPES.items() if kind != "organization"}
+KIND_OF_FOLDER = {kind.folder: kind.name for kind in KINDS if kind.name != "organization"}
 
 
 @dataclass
-class Playbook:
-    """Every entity of one organization, each kind keyed by id in id order."""
+class Sources:
+    """What the loader knows about the files behind a playbook, for locating problems."""
 
     root: Path
-    organization: Organization | None = None
-    departments: dict[str, Department] = field(default_factory=dict)
-    roles: dict[str, Role] = field(default_factory=dict)
-    metrics: dict[str, Metric] = field(default_factory=dict)
-    channels: dict[str, Channel] = field(default_factory=dict)
-    objectives: dict[str, Objective] = field(default_factory=dict)
-    themes: dict[str, Theme] = field(default_factory=dict)
-    workflows: dict[str, Workflow] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict)
-    """The parsed file behind each entity id (and 'organization'), for locating problems."""
+    """The parsed file behind each entity id (and 'organization')."""
     broken: list[tuple[str, Document]] = field(default_factory=list)
     """Files that parsed but broke a rule of their own, as (kind, document)."""
     files: list[str] = field(default_factory=list)
@@ -66,37 +53,11 @@ class Playbook:
     """Ids of files that exist but did not load, with their kind: references to them are
     not reported again as unknown."""
 
-    def of_kind(self, kind: str) -> dict[str, Any]:
-        if kind == "organization":
-            return {"organization": self.organization} if self.organization else {}
-        return getattr(self, _PLURAL_ATTR[kind])
-
-    def entity(self, entity_id: str) -> Entity | None:
-        """The entity with this id, whatever its kind."""
-        for kind in _PLURAL_ATTR:
-            found = self.of_kind(kind).get(entity_id)
-            if found is not None:
-                return found
-        return None
-
-    def kind_of(self, entity_id: str) -> str | None:
-        found = self.entity(entity_id)
-        return found.KIND if found else None
-
-    def all_entities(self) -> Iterator[Entity]:
-        if self.organization:
-            yield self.organization
-        for kind in _PLURAL_ATTR:
-            yield from self.of_kind(kind).values()
-
     def locate(self, entity: Entity, path: tuple[str | int, ...] = (), *, key: bool = False) -> Location:
         doc = self.documents.get(entity.id)
         if doc is None:
             return Location(entity.path or ".", 1, 1)
         return doc.at(path, key=key)
-
-
-_PLURAL_ATTR = {kind: plural for kind, plural in PLURALS.items() if kind != "organization"}
 
 
 def find_project(config_file: str | os.PathLike[str] | None = None) -> Path:
@@ -198,61 +159,62 @@ def _read(full: Path, rel: str) -> tuple[Document | None, list[Problem]]:
     return doc, problems
 
 
-def load(root: Path) -> tuple[Playbook, Problems]:
-    """Read and check every file; return what loaded and every problem found."""
+def load(root: Path) -> tuple[Playbook, Sources, Problems]:
+    """Read and check every file; return what loaded, the files behind it and every problem found."""
     problems = Problems()
-    playbook = Playbook(root=root)
+    playbook = Playbook()
+    sources = Sources(root)
     seen: dict[str, str] = {}
     for kind, rel in discover(root, problems):
-        playbook.files.append(rel)
+        sources.files.append(rel)
         eid = "organization" if kind == "organization" else entity_id(rel)
-        if kind != "organization" and not _ID.match(eid):
-            problems.add(
-                Location(rel),
-                f"file name '{eid}' is not a valid id; use lower-case letters, digits and "
-                f"single hyphens, such as '{suggest_id(eid)}'",
-                "id",
-            )
-            continue
-        if kind != "organization" and eid == "organization":
-            problems.add(
-                Location(rel),
-                "the id 'organization' is reserved for org/organization.yml; rename the file",
-                "id",
-            )
+        bad_name = _file_name_problem(kind, eid)
+        if bad_name:
+            problems.add(Location(rel), bad_name, "id")
             continue
         doc, file_problems = _read(root / rel, rel)
         problems.items.extend(file_problems)
         entity = _validate(kind, eid, rel, doc, problems) if doc is not None else None
         if entity is None or doc is None:
-            playbook.unloaded.setdefault(eid, kind)
+            sources.unloaded.setdefault(eid, kind)
             if doc is not None:
-                playbook.broken.append((kind, doc))
+                sources.broken.append((kind, doc))
             continue
         if eid in seen:
-            other = seen[eid]
-            other_kind = playbook.kind_of(eid) if eid != "organization" else "organization"
-            article = "an" if (other_kind or "x")[0] in "aeiou" else "a"
-            message = (
-                "a second organization file; keep exactly one, " + ORGANIZATION_FILE
-                if kind == "organization"
-                else f"id '{eid}' is already used by {other} ({article} {other_kind}); ids are unique across all kinds"
-            )
-            problems.add(Location(rel), message, "duplicate-id")
+            problems.add(Location(rel), _duplicate(playbook, kind, eid, seen[eid]), "duplicate-id")
             continue
         seen[eid] = rel
-        playbook.documents[eid] = doc
-        if kind == "organization":
-            playbook.organization = entity  # type: ignore[assignment]
-        else:
-            playbook.of_kind(kind)[eid] = entity
+        sources.documents[eid] = doc
+        playbook.add(entity)
     if playbook.organization is None and not any(p.location.path.startswith(ORGANIZATION_FILE[:-4]) for p in problems.items):
         problems.add(
             Location(ORGANIZATION_FILE),
             "no organization file; create it with at least 'name: Your organization'",
             "required",
         )
-    return playbook, problems
+    return playbook, sources, problems
+
+
+def _file_name_problem(kind: str, eid: str) -> str | None:
+    """What is wrong with a file's name as an id, if anything."""
+    if kind == "organization":
+        return None
+    if not _ID.match(eid):
+        return (
+            f"file name '{eid}' is not a valid id; use lower-case letters, digits and "
+            f"single hyphens, such as '{suggest_id(eid)}'"
+        )
+    if eid == "organization":
+        return "the id 'organization' is reserved for org/organization.yml; rename the file"
+    return None
+
+
+def _duplicate(playbook: Playbook, kind: str, eid: str, other: str) -> str:
+    if kind == "organization":
+        return "a second organization file; keep exactly one, " + ORGANIZATION_FILE
+    other_kind = playbook.kind_of(eid) or "x"
+    article = "an" if other_kind[0] in "aeiou" else "a"
+    return f"id '{eid}' is already used by {other} ({article} {other_kind}); ids are unique across all kinds"
 
 
 def suggest_id(text: str) -> str:
@@ -273,14 +235,11 @@ def _validate(kind: str, eid: str, rel: str, doc: Document, problems: Problems) 
         return None
     cls = ENTITY_TYPES[kind]
     try:
-        entity = cls.model_validate(doc.data)
+        return cls.from_data(doc.data, id=eid, path=rel)
     except pydantic.ValidationError as exc:
         for error in exc.errors(include_url=False):
             _report(error, cls, doc, problems)
         return None
-    entity._id = eid
-    entity._path = rel
-    return entity
 
 
 def _describe(value: Any) -> str:
@@ -333,31 +292,6 @@ def _field_name(path: tuple[str | int, ...]) -> str:
     return "value"
 
 
-def _known_keys(cls: type[pydantic.BaseModel], path: tuple[str | int, ...]) -> list[str]:
-    """The keys allowed in the mapping at `path` of a file of model `cls`."""
-    model: Any = cls
-    for part in path:
-        if isinstance(part, int):
-            continue
-        info = getattr(model, "model_fields", {}).get(part)
-        if info is None:
-            return []
-        model = _inner_model(info.annotation)
-        if model is None:
-            return []
-    return list(getattr(model, "model_fields", {}))
-
-
-def _inner_model(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
 def did_you_mean(word: str, choices: list[str] | set[str]) -> str:
     match = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f" (did you mean '{match[0]}'?)" if match else ""
@@ -374,7 +308,7 @@ def _report(error: Mapping[str, Any], cls: type[Entity], doc: Document, problems
         problems.add(doc.at(parent), f"missing required key '{key}'{where}", "required")
         return
     if kind == "extra_forbidden":
-        allowed = _known_keys(cls, path[:-1])
+        allowed = keys(model_at(cls, path[:-1]) or pydantic.BaseModel)
         problems.add(
             doc.at(path, key=True),
             f"unknown key '{key}'{did_you_mean(key, allowed)}",
