@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,15 +19,15 @@ import pydantic
 
 from .errors import Location, Problem, Problems, ProjectError
 from .model import (
-    DURATION_PATTERN,
     ENTITY_TYPES,
     ID_PATTERN,
     KINDS,
-    URL_PATTERN,
     Entity,
     Playbook,
+    Wording,
     keys,
     model_at,
+    wordings,
 )
 from .yamlread import MAX_FILE_BYTES, Document, read_bytes, too_large
 
@@ -297,98 +297,135 @@ def did_you_mean(word: str, choices: list[str] | set[str]) -> str:
     return f" (did you mean '{match[0]}'?)" if match else ""
 
 
+# -- pydantic's errors in the user's words ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Error:
+    """One pydantic error, read against the file's data and the model's declarations."""
+
+    kind: str
+    """Pydantic's error type, such as `missing`."""
+    path: tuple[str | int, ...]
+    """The part of pydantic's location that indexes into the data."""
+    value: Any
+    ctx: Mapping[str, Any]
+    msg: str
+    model: type[Entity]
+
+    @property
+    def key(self) -> str:
+        return _field_name(self.path)
+
+    def wording(self, attribute: str) -> Wording | None:
+        """The first `Wording` declared for the value with a text for `attribute`."""
+        where = tuple("*" if isinstance(p, int) else p for p in self.path)
+        return next((w for w in wordings(self.model, where) if getattr(w, attribute)), None)
+
+
+Said = tuple[tuple[str | int, ...], str, str]
+"""(data path of the location, message, rule)."""
+
+
+def _missing(error: _Error) -> Said:
+    parent = error.path[:-1]
+    where = getattr(model_at(error.model, parent), "PLACE", "")
+    return parent, f"missing required key '{error.key}'{where}", "required"
+
+
+def _literal(error: _Error) -> Said:
+    expected = [c.strip(" '") for c in re.split(r",| or ", error.ctx["expected"]) if c.strip(" '")]
+    hint = did_you_mean(str(error.value), expected) if isinstance(error.value, str) else ""
+    return error.path, f"{_describe(error.value)} is not a valid {error.key}{hint}; expected one of: {', '.join(expected)}", "enum"
+
+
+def _pattern(error: _Error) -> Said:
+    text = str(error.value)
+    wording = error.wording("invalid")
+    if wording is None:  # pragma: no cover - every pattern of the model declares its wording
+        return error.path, f"'{_short(text)}' is not valid for '{error.key}'", "type"
+    return error.path, wording.invalid.format(value=_short(text), suggestion=suggest_id(text), key=error.key), wording.rule
+
+
+def _empty(error: _Error) -> Said:
+    if error.kind == "too_short":
+        return error.path, f"'{error.key}' is an empty list; it needs at least one entry", "required"
+    return error.path, f"'{error.key}' is empty; write some text", "required"
+
+
+def _bound(error: _Error) -> Said:
+    wording = error.wording("invalid")
+    if wording is not None:
+        return error.path, wording.invalid.format(value=error.value, key=error.key), wording.rule
+    bound = error.ctx.get("ge", error.ctx.get("le"))
+    side = "at least" if error.kind == "greater_than_equal" else "at most"
+    return error.path, f"'{error.key}' must be {side} {bound}, not {error.value}", "type"
+
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "list_type": "a list",
+    "model_type": "a mapping of keys",
+    "model_attributes_type": "a mapping of keys",
+    "dict_type": "a mapping of keys",
+}
+"""Pydantic's type errors -> what the value should have been."""
+
+
+def _wrong_type(error: _Error) -> Said:
+    declared = error.wording("expected")
+    expected = declared.expected if declared else _EXPECTED[error.kind]
+    value, path = error.value, error.path
+    subject = f"entry {path[-1] + 1} of '{error.key}'" if path and isinstance(path[-1], int) else f"'{error.key}'"
+    hint, rule = _type_hint(error, expected), "type"
+    one_only = error.wording("one_only")
+    if one_only is not None and isinstance(value, list):
+        rule = one_only.rule
+        hint = hint or one_only.one_only
+    return path, f"{subject} must be {expected}, not {_describe(value)}{hint}", rule
+
+
+def _type_hint(error: _Error, expected: str) -> str:
+    value = error.value
+    if isinstance(value, dict) and expected == "text":
+        return "; a colon followed by a space makes YAML read a key: put the text in quotes"
+    if isinstance(value, bool) and expected == "text":
+        return "; put it in quotes: YAML reads yes, no, on and off as booleans"
+    if value is None:
+        return "; the key is there but has no value"
+    if expected == "a list" and isinstance(value, str):
+        return f"; write it as a list: [{_short(value)}]"
+    return ""
+
+
+def _unknown_error(error: _Error) -> Said:  # pragma: no cover - a pydantic error type not seen before
+    return error.path, f"'{error.key}': {error.msg}", "type"
+
+
+_SAYINGS: dict[str, Callable[[_Error], Said]] = {
+    "missing": _missing,
+    "literal_error": _literal,
+    "string_pattern_mismatch": _pattern,
+    "string_too_short": _empty,
+    "too_short": _empty,
+    "greater_than_equal": _bound,
+    "less_than_equal": _bound,
+    **{error_type: _wrong_type for error_type in _EXPECTED},
+}
+"""Pydantic error type -> how to say it; the field-specific words come from the model's `Wording`s."""
+
+
 def _report(error: Mapping[str, Any], cls: type[Entity], doc: Document, problems: Problems) -> None:
-    kind = error["type"]
-    path = _data_path(error["loc"], doc.data)
-    key = _field_name(path)
-    value = error.get("input")
-    if kind == "missing":
-        parent = path[:-1]
-        where = " in this step" if "steps" in parent else ""
-        problems.add(doc.at(parent), f"missing required key '{key}'{where}", "required")
-        return
-    if kind == "extra_forbidden":
-        allowed = keys(model_at(cls, path[:-1]) or pydantic.BaseModel)
+    found = _Error(error["type"], _data_path(error["loc"], doc.data), error.get("input"),
+                   error.get("ctx") or {}, error["msg"], cls)
+    if found.kind == "extra_forbidden":  # located at the key itself, not at its value
+        allowed = keys(model_at(cls, found.path[:-1]) or pydantic.BaseModel)
         problems.add(
-            doc.at(path, key=True),
-            f"unknown key '{key}'{did_you_mean(key, allowed)}",
-            "unknown-key",
+            doc.at(found.path, key=True), f"unknown key '{found.key}'{did_you_mean(found.key, allowed)}", "unknown-key"
         )
         return
-    location = doc.at(path)
-    if kind == "literal_error":
-        expected = [c.strip(" '") for c in re.split(r",| or ", error["ctx"]["expected"]) if c.strip(" '")]
-        hint = did_you_mean(str(value), expected) if isinstance(value, str) else ""
-        problems.add(
-            location,
-            f"{_describe(value)} is not a valid {key}{hint}; expected one of: {', '.join(expected)}",
-            "enum",
-        )
-        return
-    if kind == "string_pattern_mismatch":
-        pattern = error["ctx"]["pattern"]
-        if pattern == ID_PATTERN:
-            problems.add(
-                location,
-                f"'{_short(str(value))}' is not a valid id; use lower-case letters, digits and single "
-                f"hyphens, such as '{suggest_id(str(value))}'",
-                "id",
-            )
-        elif pattern == DURATION_PATTERN:
-            problems.add(
-                location,
-                f"'{_short(str(value))}' is not a valid duration; write a number and m, h or d, such as 15m, 2h or 3d",
-                "duration",
-            )
-        elif pattern == URL_PATTERN:
-            problems.add(
-                location,
-                f"'{_short(str(value))}' is not a valid URL; use an http://, https:// or mailto: address",
-                "url",
-            )
-        else:  # pragma: no cover - every pattern of the model is named above
-            problems.add(location, f"'{_short(str(value))}' is not valid for '{key}'", "type")
-        return
-    if kind in ("string_too_short", "too_short"):
-        what = "text" if kind == "string_too_short" else "list"
-        problems.add(location, f"'{key}' is an empty {what}; it needs at least one entry" if what == "list" else f"'{key}' is empty; write some text", "required")
-        return
-    if kind in ("greater_than_equal", "less_than_equal"):
-        if key == "share":
-            problems.add(location, f"share {value} is not a percentage between 0 and 100", "percent")
-        else:
-            bound = error["ctx"].get("ge", error["ctx"].get("le"))
-            side = "at least" if kind == "greater_than_equal" else "at most"
-            problems.add(location, f"'{key}' must be {side} {bound}, not {value}", "type")
-        return
-    expected_kind = {
-        "string_type": "text",
-        "int_type": "a whole number",
-        "int_from_float": "a whole number",
-        "float_type": "a number",
-        "list_type": "a list",
-        "model_type": "a mapping of keys",
-        "model_attributes_type": "a mapping of keys",
-        "dict_type": "a mapping of keys",
-    }.get(kind)
-    if key == "share" and kind in ("int_type", "float_type"):
-        expected_kind = "a percentage between 0 and 100"
-    if expected_kind is None:  # pragma: no cover - a pydantic error type not seen before
-        problems.add(location, f"'{key}': {error['msg']}", "type")
-        return
-    hint = ""
-    subject = f"'{key}'"
-    if path and isinstance(path[-1], int):
-        subject = f"entry {path[-1] + 1} of '{key}'"
-    if isinstance(value, dict) and expected_kind == "text":
-        hint = "; a colon followed by a space makes YAML read a key: put the text in quotes"
-    elif isinstance(value, bool) and expected_kind == "text":
-        hint = "; put it in quotes: YAML reads yes, no, on and off as booleans"
-    elif value is None:
-        hint = "; the key is there but has no value"
-    elif expected_kind == "a list" and isinstance(value, str):
-        hint = f"; write it as a list: [{_short(value)}]"
-    elif key == "accountable" and isinstance(value, list):
-        hint = "; exactly one role is accountable"
-    rule = "raci" if key == "accountable" and isinstance(value, list) else "type"
-    problems.add(location, f"{subject} must be {expected_kind}, not {_describe(value)}{hint}", rule)
+    path, message, rule = _SAYINGS.get(found.kind, _unknown_error)(found)
+    problems.add(doc.at(path), message, rule)

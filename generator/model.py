@@ -3,7 +3,7 @@
 Everything the generator knows about a kind or a field is declared here, once:
 
 - a field's type, docstring (the description in the JSON Schemas editors show) and
-  constraints;
+  constraints, with the words a user reads when a value breaks them (`Wording`);
 - which kinds an id in a field may name (`Ref`): rules, pages and diff read the
   references from the fields (`reference_fields`);
 - one `Kind` per kind of file (`KINDS`): its model, folder, page folder and label
@@ -42,6 +42,25 @@ URL_PATTERN = r"^(https?://[^\s<>\"'`\\]+|mailto:[^\s<>\"'`\\]+)$"
 
 
 @dataclass(frozen=True)
+class Wording:
+    """What the loader says when a value of the annotated type is wrong.
+
+    Attached to a type or a field as `Annotated` metadata; pydantic ignores it. The
+    texts are `str.format` templates: `{value}` is the value as written (shortened),
+    `{key}` the field's name, `{suggestion}` an id made from the value.
+    """
+
+    rule: str
+    """The rule the problem is reported under: `id`, `duration`, `percent` …"""
+    invalid: str = ""
+    """The message when the value breaks the type's pattern or range."""
+    expected: str = ""
+    """What a value of the wrong type should have been, such as `a percentage between 0 and 100`."""
+    one_only: str = ""
+    """A hint when a list is given where one value belongs."""
+
+
+@dataclass(frozen=True)
 class Ref:
     """Marks a field (or list item) as an id naming an entity of one of `kinds`."""
 
@@ -51,11 +70,38 @@ class Ref:
         object.__setattr__(self, "kinds", kinds)
 
 
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-Duration = Annotated[str, StringConstraints(pattern=DURATION_PATTERN)]
-Url = Annotated[str, StringConstraints(pattern=URL_PATTERN)]
+Id = Annotated[
+    str,
+    StringConstraints(pattern=ID_PATTERN),
+    Wording(
+        "id",
+        invalid="'{value}' is not a valid id; use lower-case letters, digits and single hyphens, "
+        "such as '{suggestion}'",
+    ),
+]
+Duration = Annotated[
+    str,
+    StringConstraints(pattern=DURATION_PATTERN),
+    Wording(
+        "duration",
+        invalid="'{value}' is not a valid duration; write a number and m, h or d, such as 15m, 2h or 3d",
+    ),
+]
+Url = Annotated[
+    str,
+    StringConstraints(pattern=URL_PATTERN),
+    Wording("url", invalid="'{value}' is not a valid URL; use an http://, https:// or mailto: address"),
+]
 Text = Annotated[str, StringConstraints(min_length=1)]
-Percent = Annotated[StrictInt | StrictFloat, Field(ge=0, le=100)]
+Percent = Annotated[
+    StrictInt | StrictFloat,
+    Field(ge=0, le=100),
+    Wording(
+        "percent",
+        invalid="{key} {value} is not a percentage between 0 and 100",
+        expected="a percentage between 0 and 100",
+    ),
+]
 
 RoleId = Annotated[Id, Ref("role")]
 DepartmentId = Annotated[Id, Ref("department")]
@@ -257,7 +303,7 @@ class Channel(Entity):
 class Raci(Model):
     """Who is responsible, accountable, consulted and informed."""
 
-    accountable: RoleId
+    accountable: Annotated[RoleId, Wording("raci", one_only="; exactly one role is accountable")]
     """Exactly one role that answers for the objective."""
     responsible: Annotated[list[PartyId], Field(min_length=1)]
     """Roles or departments that do the work; at least one."""
@@ -313,6 +359,9 @@ class Theme(Entity):
 
 class Step(Model):
     """One step of a workflow."""
+
+    PLACE: ClassVar[str] = " in this step"
+    """Said after a missing key, so the user knows which mapping lacks it."""
 
     by: PartyId
     """Role or department that does the step."""
@@ -424,6 +473,12 @@ def _walk_type(annotation: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tu
 def reference_fields(model: type[BaseModel]) -> tuple[ReferenceField, ...]:
     """Which fields of a model hold ids, and the kinds those ids may name, in field order."""
     return tuple((path, meta.kinds) for path, meta in _walk_type(model) if isinstance(meta, Ref))
+
+
+@functools.cache
+def wordings(model: type[BaseModel], path: tuple[str, ...]) -> tuple[Wording, ...]:
+    """The `Wording`s declared for the value at a key path ('*' for list items), innermost last."""
+    return tuple(meta for where, meta in _walk_type(model) if where == path and isinstance(meta, Wording))
 
 
 def model_at(model: type[BaseModel], path: tuple[str | int, ...]) -> type[BaseModel] | None:
