@@ -26,6 +26,7 @@ from markupsafe import Markup
 from .escape import Md, html_text, md_block, md_inline, md_text, md_url
 from .labels import Labels
 from .model import (
+    KIND,
     KIND_ORDER,
     PLURALS,
     Channel,
@@ -511,7 +512,7 @@ class Renderer:
             "letter": letter,
             "field_names": field_names,
             "indent": indent,
-            "kind_label": lambda entity: say(f"kind_{entity.KIND}"),
+            "kind_label": lambda entity: say(KIND[entity.KIND].label),
             "page": here,
         }
 
