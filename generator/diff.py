@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .errors import PlaybookError
-from .model import FILE_KINDS, KIND_ORDER, Entity, Playbook
+from .model import FILE_KINDS, KIND_ORDER, PLURALS, TOP_FOLDERS, Entity, Playbook
 from .project import Result, validate
 from .rules import REFERENCE_FIELDS
 
@@ -38,20 +38,13 @@ KINDS = FILE_KINDS
 """Kinds compared one by one, in the order of `model.KINDS`."""
 
 HEADINGS = {
-    "organization": "Organization",
-    "department": "Departments",
-    "role": "Roles",
+    **{kind: plural.capitalize() for kind, plural in PLURALS.items()},
     "reporting": "Reporting lines",
     "raci": "Responsibilities (RACI)",
-    "objective": "Objectives",
     "kpi": "Objectives without a KPI",
-    "theme": "Themes",
-    "channel": "Channels",
-    "metric": "Metrics",
-    "workflow": "Workflows",
     "edit": "Other edits",
 }
-"""Section key -> heading: a section per kind, and the ones about people and KPIs."""
+"""Section key -> heading: one section per kind (its page folder's name), and the ones about people and KPIs."""
 
 _AFTER_KIND = {"role": ("reporting", "raci"), "objective": ("kpi",)}
 """Sections that follow a kind's own: what a change means for people comes with the roles."""
@@ -189,7 +182,7 @@ def files_at(root: Path, rev: str) -> dict[str, bytes]:
     """The playbook's YAML files at a git revision: {path relative to the project: bytes}."""
     commit = check_revision(root, rev)
     # paths come out relative to `root`, which may be a sub-folder of the repository
-    listing = _git(root, "ls-tree", "-r", "-z", commit, "--", "org", "playbook")
+    listing = _git(root, "ls-tree", "-r", "-z", commit, "--", *TOP_FOLDERS)
     entries: list[tuple[str, str]] = []
     for record in listing.split(b"\0"):
         if not record:

@@ -22,6 +22,7 @@ from .model import (
     ENTITY_TYPES,
     ID_PATTERN,
     KINDS,
+    TOP_FOLDERS,
     Entity,
     Playbook,
     Wording,
@@ -78,7 +79,7 @@ def find_project(config_file: str | os.PathLike[str] | None = None) -> Path:
 def discover(root: Path, problems: Problems) -> list[tuple[str, str]]:
     """Every YAML file of the playbook as (kind, relative path), in path order."""
     found: list[tuple[str, str]] = []
-    for top in ("org", "playbook"):
+    for top in TOP_FOLDERS:
         base = root / top
         if not base.is_dir():
             continue

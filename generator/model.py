@@ -439,6 +439,8 @@ PLURALS = {kind.name: kind.plural for kind in KINDS}
 """Kind name -> page folder."""
 FILE_KINDS = tuple(kind.name for kind in KINDS if kind.name != "organization")
 """The kinds kept one file per entity in a folder (all but the organization)."""
+TOP_FOLDERS = tuple(dict.fromkeys(kind.folder.split("/")[0] for kind in KINDS))
+"""The folders of the project that hold playbook files: `org` and `playbook`."""
 
 
 # -- references, read from the fields --------------------------------------------------------
