@@ -40,7 +40,6 @@ DURATION_PATTERN = r"^[0-9]+[mhd]$"
 URL_PATTERN = r"^(https?://[^\s<>\"'`\\]+|mailto:[^\s<>\"'`\\]+)$"
 
 
-
 @dataclass(frozen=True)
 class Wording:
     """What the loader says when a value of the annotated type is wrong.
