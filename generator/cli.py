@@ -16,6 +16,7 @@ import click
 from . import __version__
 from .errors import PlaybookError, Problem
 from .load import find_project
+from .model import FILE_KINDS, KIND
 from .project import Result, validate
 
 config_option = click.option(
@@ -104,7 +105,7 @@ def format_problems(problems: list[Problem], fmt: str) -> str:
 
 def _summary(result: Result) -> str:
     errors, warnings = len(result.errors), len(result.warnings)
-    files = len(result.playbook.files)
+    files = len(result.sources.files)
 
     def plural(n: int, word: str) -> str:
         return f"{n} {word}{'' if n == 1 else 's'}"
@@ -157,12 +158,11 @@ def schema_command(config_file: str | None, output: str | None) -> None:
 
 @main.command("new")
 @config_option
-@click.argument("kind", type=click.Choice(sorted(["department", "role", "metric", "channel", "objective", "theme", "workflow"])))
+@click.argument("kind", type=click.Choice(FILE_KINDS))
 @click.argument("entity_id", metavar="ID")
 def new_command(config_file: str | None, kind: str, entity_id: str) -> None:
     """Write a commented starter file for a new KIND named ID."""
     from .load import _ID, suggest_id
-    from .model import ENTITY_TYPES
     from .starters import starter
 
     if not _ID.match(entity_id):
@@ -172,10 +172,10 @@ def new_command(config_file: str | None, kind: str, entity_id: str) -> None:
         )
     root = find_project(config_file)
     result = validate(root)
-    existing = result.playbook.entity(entity_id) or result.playbook.unloaded.get(entity_id)
+    existing = result.playbook.entity(entity_id) or result.sources.unloaded.get(entity_id)
     if existing is not None:
         raise click.ClickException(f"id '{entity_id}' is already used; ids are unique across all kinds")
-    folder = root / ENTITY_TYPES[kind].FOLDER
+    folder = root / KIND[kind].folder
     target = folder / f"{entity_id}.yml"
     if target.exists() or target.with_suffix(".yaml").exists():
         raise click.ClickException(f"{target.relative_to(root)} already exists")

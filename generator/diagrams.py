@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 import graphviz
 
 from .labels import Labels
-from .load import Playbook
-from .model import PLURALS, Channel, Department, Entity, Objective, Role, Workflow
+from .model import PLURALS, Channel, Department, Entity, Objective, Playbook, Role, Workflow
 
 # Placeholder colours. Graphviz rejects `currentColor` and CSS variables, so diagrams are
 # drawn with these and render.py replaces them in the SVG (see render.PALETTES).

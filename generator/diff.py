@@ -18,14 +18,13 @@ import difflib
 import json
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .errors import UsageError
-from .load import Playbook
-from .model import Entity
+from .model import FILE_KINDS, KIND_ORDER, PLURALS, TOP_FOLDERS, Entity, Playbook
 from .project import Result, validate
 from .rules import REFERENCE_FIELDS
 
@@ -35,24 +34,26 @@ WORKING_TREE = None
 RENAME_SIMILARITY = 0.7
 """How alike two files' content (ignoring the title) must be to count as a rename."""
 
-KINDS = ("department", "role", "channel", "objective", "theme", "workflow", "metric")
-"""Kinds compared one by one, in the order their sections appear."""
+KINDS = FILE_KINDS
+"""Kinds compared one by one, in the order of `model.KINDS`."""
 
-SECTIONS = {
-    "organization": "Organization",
-    "department": "Departments",
-    "role": "Roles",
+HEADINGS = {
+    **{kind: plural.capitalize() for kind, plural in PLURALS.items()},
     "reporting": "Reporting lines",
     "raci": "Responsibilities (RACI)",
-    "channel": "Channels",
-    "objective": "Objectives",
     "kpi": "Objectives without a KPI",
-    "theme": "Themes",
-    "workflow": "Workflows",
-    "metric": "Metrics",
     "edit": "Other edits",
 }
-"""Section key -> heading, in the order they are printed."""
+"""Section key -> heading: one section per kind (its page folder's name), and the ones about people and KPIs."""
+
+_AFTER_KIND = {"role": ("reporting", "raci"), "objective": ("kpi",)}
+"""Sections that follow a kind's own: what a change means for people comes with the roles."""
+
+SECTIONS = {
+    key: HEADINGS[key]
+    for key in (*(s for kind in KIND_ORDER for s in (kind, *_AFTER_KIND.get(kind, ()))), "edit")
+}
+"""Section key -> heading, in the order they are printed: kinds in `model.KINDS` order."""
 
 RACI_LETTERS = ("responsible", "consulted", "informed")
 
@@ -63,10 +64,9 @@ _DESCRIBED = {
     "role": {"title", "department", "reports_to", "headcount"},
     "channel": {"title", "owner", "operators", "purpose"},
     "objective": {"title", "raci", "goal", "focus"},
-    "theme": {"title"},
-    "workflow": {"title"},
-    "metric": {"title"},
 }
+_TITLE = {"title"}
+"""What the added, removed and renamed sentences describe of any other kind."""
 
 
 # -- sentences ---------------------------------------------------------------------------
@@ -182,7 +182,7 @@ def files_at(root: Path, rev: str) -> dict[str, bytes]:
     """The playbook's YAML files at a git revision: {path relative to the project: bytes}."""
     commit = check_revision(root, rev)
     # paths come out relative to `root`, which may be a sub-folder of the repository
-    listing = _git(root, "ls-tree", "-r", "-z", commit, "--", "org", "playbook")
+    listing = _git(root, "ls-tree", "-r", "-z", commit, "--", *TOP_FOLDERS)
     entries: list[tuple[str, str]] = []
     for record in listing.split(b"\0"):
         if not record:
@@ -246,14 +246,15 @@ def _similarity(a: Entity, b: Entity) -> float:
     return difflib.SequenceMatcher(None, left, right, autojunk=False).ratio()
 
 
-def match_renames(base: Playbook, head: Playbook) -> dict[str, str]:
+def match_renames(base: Playbook, head: Playbook, base_unloaded: Mapping[str, str] | None = None,
+                  head_unloaded: Mapping[str, str] | None = None) -> dict[str, str]:
     """Old id -> new id for entities whose file was renamed (same title, or mostly the same content)."""
     renames: dict[str, str] = {}
     for kind in KINDS:
         old = base.of_kind(kind)
         new = head.of_kind(kind)
-        removed = [i for i in old if i not in new and i not in head.unloaded]
-        added = [i for i in new if i not in old and i not in base.unloaded]
+        removed = [i for i in old if i not in new and i not in (head_unloaded or {})]
+        added = [i for i in new if i not in old and i not in (base_unloaded or {})]
         scored = sorted(
             ((_similarity(old[r], new[a]), r, a) for r in removed for a in added),
             key=lambda t: (-t[0], t[1], t[2]),
@@ -287,6 +288,9 @@ class Comparison:
 
     base: Playbook
     head: Playbook
+    base_unloaded: Mapping[str, str] = field(default_factory=dict)
+    """Ids of files that did not load at the base: not reported as added or removed."""
+    head_unloaded: Mapping[str, str] = field(default_factory=dict)
     renames: dict[str, str] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
 
@@ -329,7 +333,7 @@ class Comparison:
     # the comparison ---------------------------------------------------------------------
 
     def run(self) -> list[Change]:
-        self.renames = match_renames(self.base, self.head)
+        self.renames = match_renames(self.base, self.head, self.base_unloaded, self.head_unloaded)
         self.organization()
         for kind in KINDS:
             self.added_removed_renamed(kind)
@@ -356,11 +360,11 @@ class Comparison:
         old, new = self.base.of_kind(kind), self.head.of_kind(kind)
         renamed_to = set(self.renames.values())
         for entity_id in sorted(new, key=lambda i: new[i].label.casefold()):
-            if entity_id in old or entity_id in renamed_to or entity_id in self.base.unloaded:
+            if entity_id in old or entity_id in renamed_to or entity_id in self.base_unloaded:
                 continue
             self.added(new[entity_id])
         for entity_id in sorted(old, key=lambda i: old[i].label.casefold()):
-            if entity_id in new or entity_id in self.renames or entity_id in self.head.unloaded:
+            if entity_id in new or entity_id in self.renames or entity_id in self.head_unloaded:
                 continue
             self.removed(old[entity_id])
         for old_id, new_id in sorted(self.renames.items()):
@@ -501,7 +505,7 @@ class Comparison:
                 continue
             before = old_by_new.get(entity_id)
             if before is None:
-                if entity_id not in self.base.unloaded:
+                if entity_id not in self.base_unloaded:
                     self.add("kpi", "{0} is new and has no KPI", Name(objective.label))
             elif before.kpis:
                 self.add("kpi", "{0} has no KPI any more (was measured by {1})", Name(objective.label),
@@ -509,10 +513,10 @@ class Comparison:
 
     def edits(self) -> None:
         """Fields changed that no sentence above describes, listed per entity."""
-        for kind in ("organization", *KINDS):
+        for kind in KIND_ORDER:
             for before, after in self.pairs(kind):
                 old, new = self.translated(before), self.translated(after)
-                described = _DESCRIBED[kind] | ({"kpis"} if kind == "objective" and not new.get("kpis") else set())
+                described = _DESCRIBED.get(kind, _TITLE) | ({"kpis"} if kind == "objective" and not new.get("kpis") else set())
                 keys = sorted(k for k in set(old) | set(new) if k not in described and old.get(k) != new.get(k))
                 if keys:
                     self.add("edit", "{0} (" + kind + "): changed {1}", Name(after.label), ", ".join(keys))
@@ -522,9 +526,9 @@ def _percent(value: float | int | None) -> str:
     return "none" if value is None else f"{value:g}%"
 
 
-def compare(base: Playbook, head: Playbook) -> list[Change]:
+def compare(base: Result, head: Result) -> list[Change]:
     """Every change from `base` to `head`, in section order."""
-    return Comparison(base, head).run()
+    return Comparison(base.playbook, head.playbook, base.sources.unloaded, head.sources.unloaded).run()
 
 
 # -- the report ----------------------------------------------------------------------------
@@ -548,7 +552,7 @@ class Report:
             if not result.errors:
                 continue
             note = f"{label} has {_count(len(result.errors), 'error')}"
-            unloaded = len(result.playbook.unloaded)
+            unloaded = len(result.sources.unloaded)
             if unloaded:
                 note += f"; {_count(unloaded, 'file')} that did not load {'is' if unloaded == 1 else 'are'} left out"
             notes.append(note + ".")
@@ -595,5 +599,5 @@ def diff(root: Path, base: str, head: str | None = WORKING_TREE) -> Report:
     """Compare the playbook in `root` at revision `base` with `head` (None: the working tree)."""
     base_result = load_revision(root, base)
     head_result = load_revision(root, head)
-    changes = compare(base_result.playbook, head_result.playbook)
+    changes = compare(base_result, head_result)
     return Report(base, head, changes, base_result, head_result)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,20 +19,16 @@ import pydantic
 
 from .errors import Location, Problem, Problems, ProjectError
 from .model import (
-    DURATION_PATTERN,
     ENTITY_TYPES,
     ID_PATTERN,
-    PLURALS,
-    URL_PATTERN,
-    Channel,
-    Department,
+    KINDS,
+    TOP_FOLDERS,
     Entity,
-    Metric,
-    Objective,
-    Organization,
-    Role,
-    Theme,
-    Workflow,
+    Playbook,
+    Wording,
+    keys,
+    model_at,
+    wordings,
 )
 from .yamlread import MAX_FILE_BYTES, Document, read_bytes, too_large
 
@@ -40,24 +36,16 @@ _ID = re.compile(ID_PATTERN)
 YAML_SUFFIXES = (".yml", ".yaml")
 ORGANIZATION_FILE = "org/organization.yml"
 
-KIND_OF_FOLDER = {cls.FOLDER: kind for kind, cls in ENTITY_TYPES.items() if kind != "organization"}
+KIND_OF_FOLDER = {kind.folder: kind.name for kind in KINDS if kind.name != "organization"}
 
 
 @dataclass
-class Playbook:
-    """Every entity of one organization, each kind keyed by id in id order."""
+class Sources:
+    """What the loader knows about the files behind a playbook, for locating problems."""
 
     root: Path
-    organization: Organization | None = None
-    departments: dict[str, Department] = field(default_factory=dict)
-    roles: dict[str, Role] = field(default_factory=dict)
-    metrics: dict[str, Metric] = field(default_factory=dict)
-    channels: dict[str, Channel] = field(default_factory=dict)
-    objectives: dict[str, Objective] = field(default_factory=dict)
-    themes: dict[str, Theme] = field(default_factory=dict)
-    workflows: dict[str, Workflow] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict)
-    """The parsed file behind each entity id (and 'organization'), for locating problems."""
+    """The parsed file behind each entity id (and 'organization')."""
     broken: list[tuple[str, Document]] = field(default_factory=list)
     """Files that parsed but broke a rule of their own, as (kind, document)."""
     files: list[str] = field(default_factory=list)
@@ -66,37 +54,11 @@ class Playbook:
     """Ids of files that exist but did not load, with their kind: references to them are
     not reported again as unknown."""
 
-    def of_kind(self, kind: str) -> dict[str, Any]:
-        if kind == "organization":
-            return {"organization": self.organization} if self.organization else {}
-        return getattr(self, _PLURAL_ATTR[kind])
-
-    def entity(self, entity_id: str) -> Entity | None:
-        """The entity with this id, whatever its kind."""
-        for kind in _PLURAL_ATTR:
-            found = self.of_kind(kind).get(entity_id)
-            if found is not None:
-                return found
-        return None
-
-    def kind_of(self, entity_id: str) -> str | None:
-        found = self.entity(entity_id)
-        return found.KIND if found else None
-
-    def all_entities(self) -> Iterator[Entity]:
-        if self.organization:
-            yield self.organization
-        for kind in _PLURAL_ATTR:
-            yield from self.of_kind(kind).values()
-
     def locate(self, entity: Entity, path: tuple[str | int, ...] = (), *, key: bool = False) -> Location:
         doc = self.documents.get(entity.id)
         if doc is None:
             return Location(entity.path or ".", 1, 1)
         return doc.at(path, key=key)
-
-
-_PLURAL_ATTR = {kind: plural for kind, plural in PLURALS.items() if kind != "organization"}
 
 
 def find_project(config_file: str | os.PathLike[str] | None = None) -> Path:
@@ -117,7 +79,7 @@ def find_project(config_file: str | os.PathLike[str] | None = None) -> Path:
 def discover(root: Path, problems: Problems) -> list[tuple[str, str]]:
     """Every YAML file of the playbook as (kind, relative path), in path order."""
     found: list[tuple[str, str]] = []
-    for top in ("org", "playbook"):
+    for top in TOP_FOLDERS:
         base = root / top
         if not base.is_dir():
             continue
@@ -198,61 +160,62 @@ def _read(full: Path, rel: str) -> tuple[Document | None, list[Problem]]:
     return doc, problems
 
 
-def load(root: Path) -> tuple[Playbook, Problems]:
-    """Read and check every file; return what loaded and every problem found."""
+def load(root: Path) -> tuple[Playbook, Sources, Problems]:
+    """Read and check every file; return what loaded, the files behind it and every problem found."""
     problems = Problems()
-    playbook = Playbook(root=root)
+    playbook = Playbook()
+    sources = Sources(root)
     seen: dict[str, str] = {}
     for kind, rel in discover(root, problems):
-        playbook.files.append(rel)
+        sources.files.append(rel)
         eid = "organization" if kind == "organization" else entity_id(rel)
-        if kind != "organization" and not _ID.match(eid):
-            problems.add(
-                Location(rel),
-                f"file name '{eid}' is not a valid id; use lower-case letters, digits and "
-                f"single hyphens, such as '{suggest_id(eid)}'",
-                "id",
-            )
-            continue
-        if kind != "organization" and eid == "organization":
-            problems.add(
-                Location(rel),
-                "the id 'organization' is reserved for org/organization.yml; rename the file",
-                "id",
-            )
+        bad_name = _file_name_problem(kind, eid)
+        if bad_name:
+            problems.add(Location(rel), bad_name, "id")
             continue
         doc, file_problems = _read(root / rel, rel)
         problems.items.extend(file_problems)
         entity = _validate(kind, eid, rel, doc, problems) if doc is not None else None
         if entity is None or doc is None:
-            playbook.unloaded.setdefault(eid, kind)
+            sources.unloaded.setdefault(eid, kind)
             if doc is not None:
-                playbook.broken.append((kind, doc))
+                sources.broken.append((kind, doc))
             continue
         if eid in seen:
-            other = seen[eid]
-            other_kind = playbook.kind_of(eid) if eid != "organization" else "organization"
-            article = "an" if (other_kind or "x")[0] in "aeiou" else "a"
-            message = (
-                "a second organization file; keep exactly one, " + ORGANIZATION_FILE
-                if kind == "organization"
-                else f"id '{eid}' is already used by {other} ({article} {other_kind}); ids are unique across all kinds"
-            )
-            problems.add(Location(rel), message, "duplicate-id")
+            problems.add(Location(rel), _duplicate(playbook, kind, eid, seen[eid]), "duplicate-id")
             continue
         seen[eid] = rel
-        playbook.documents[eid] = doc
-        if kind == "organization":
-            playbook.organization = entity  # type: ignore[assignment]
-        else:
-            playbook.of_kind(kind)[eid] = entity
+        sources.documents[eid] = doc
+        playbook.add(entity)
     if playbook.organization is None and not any(p.location.path.startswith(ORGANIZATION_FILE[:-4]) for p in problems.items):
         problems.add(
             Location(ORGANIZATION_FILE),
             "no organization file; create it with at least 'name: Your organization'",
             "required",
         )
-    return playbook, problems
+    return playbook, sources, problems
+
+
+def _file_name_problem(kind: str, eid: str) -> str | None:
+    """What is wrong with a file's name as an id, if anything."""
+    if kind == "organization":
+        return None
+    if not _ID.match(eid):
+        return (
+            f"file name '{eid}' is not a valid id; use lower-case letters, digits and "
+            f"single hyphens, such as '{suggest_id(eid)}'"
+        )
+    if eid == "organization":
+        return "the id 'organization' is reserved for org/organization.yml; rename the file"
+    return None
+
+
+def _duplicate(playbook: Playbook, kind: str, eid: str, other: str) -> str:
+    if kind == "organization":
+        return "a second organization file; keep exactly one, " + ORGANIZATION_FILE
+    other_kind = playbook.kind_of(eid) or "x"
+    article = "an" if other_kind[0] in "aeiou" else "a"
+    return f"id '{eid}' is already used by {other} ({article} {other_kind}); ids are unique across all kinds"
 
 
 def suggest_id(text: str) -> str:
@@ -273,14 +236,11 @@ def _validate(kind: str, eid: str, rel: str, doc: Document, problems: Problems) 
         return None
     cls = ENTITY_TYPES[kind]
     try:
-        entity = cls.model_validate(doc.data)
+        return cls.from_data(doc.data, id=eid, path=rel)
     except pydantic.ValidationError as exc:
         for error in exc.errors(include_url=False):
             _report(error, cls, doc, problems)
         return None
-    entity._id = eid
-    entity._path = rel
-    return entity
 
 
 def _describe(value: Any) -> str:
@@ -333,128 +293,140 @@ def _field_name(path: tuple[str | int, ...]) -> str:
     return "value"
 
 
-def _known_keys(cls: type[pydantic.BaseModel], path: tuple[str | int, ...]) -> list[str]:
-    """The keys allowed in the mapping at `path` of a file of model `cls`."""
-    model: Any = cls
-    for part in path:
-        if isinstance(part, int):
-            continue
-        info = getattr(model, "model_fields", {}).get(part)
-        if info is None:
-            return []
-        model = _inner_model(info.annotation)
-        if model is None:
-            return []
-    return list(getattr(model, "model_fields", {}))
-
-
-def _inner_model(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
 def did_you_mean(word: str, choices: list[str] | set[str]) -> str:
     match = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f" (did you mean '{match[0]}'?)" if match else ""
 
 
+# -- pydantic's errors in the user's words ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Error:
+    """One pydantic error, read against the file's data and the model's declarations."""
+
+    kind: str
+    """Pydantic's error type, such as `missing`."""
+    path: tuple[str | int, ...]
+    """The part of pydantic's location that indexes into the data."""
+    value: Any
+    ctx: Mapping[str, Any]
+    msg: str
+    model: type[Entity]
+
+    @property
+    def key(self) -> str:
+        return _field_name(self.path)
+
+    def wording(self, attribute: str) -> Wording | None:
+        """The first `Wording` declared for the value with a text for `attribute`."""
+        where = tuple("*" if isinstance(p, int) else p for p in self.path)
+        return next((w for w in wordings(self.model, where) if getattr(w, attribute)), None)
+
+
+Said = tuple[tuple[str | int, ...], str, str]
+"""(data path of the location, message, rule)."""
+
+
+def _missing(error: _Error) -> Said:
+    parent = error.path[:-1]
+    where = getattr(model_at(error.model, parent), "PLACE", "")
+    return parent, f"missing required key '{error.key}'{where}", "required"
+
+
+def _literal(error: _Error) -> Said:
+    expected = [c.strip(" '") for c in re.split(r",| or ", error.ctx["expected"]) if c.strip(" '")]
+    hint = did_you_mean(str(error.value), expected) if isinstance(error.value, str) else ""
+    return error.path, f"{_describe(error.value)} is not a valid {error.key}{hint}; expected one of: {', '.join(expected)}", "enum"
+
+
+def _pattern(error: _Error) -> Said:
+    text = str(error.value)
+    wording = error.wording("invalid")
+    if wording is None:  # pragma: no cover - every pattern of the model declares its wording
+        return error.path, f"'{_short(text)}' is not valid for '{error.key}'", "type"
+    return error.path, wording.invalid.format(value=_short(text), suggestion=suggest_id(text), key=error.key), wording.rule
+
+
+def _empty(error: _Error) -> Said:
+    if error.kind == "too_short":
+        return error.path, f"'{error.key}' is an empty list; it needs at least one entry", "required"
+    return error.path, f"'{error.key}' is empty; write some text", "required"
+
+
+def _bound(error: _Error) -> Said:
+    wording = error.wording("invalid")
+    if wording is not None:
+        return error.path, wording.invalid.format(value=error.value, key=error.key), wording.rule
+    bound = error.ctx.get("ge", error.ctx.get("le"))
+    side = "at least" if error.kind == "greater_than_equal" else "at most"
+    return error.path, f"'{error.key}' must be {side} {bound}, not {error.value}", "type"
+
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "list_type": "a list",
+    "model_type": "a mapping of keys",
+    "model_attributes_type": "a mapping of keys",
+    "dict_type": "a mapping of keys",
+}
+"""Pydantic's type errors -> what the value should have been."""
+
+
+def _wrong_type(error: _Error) -> Said:
+    declared = error.wording("expected")
+    expected = declared.expected if declared else _EXPECTED[error.kind]
+    value, path = error.value, error.path
+    subject = f"entry {path[-1] + 1} of '{error.key}'" if path and isinstance(path[-1], int) else f"'{error.key}'"
+    hint, rule = _type_hint(error, expected), "type"
+    one_only = error.wording("one_only")
+    if one_only is not None and isinstance(value, list):
+        rule = one_only.rule
+        hint = hint or one_only.one_only
+    return path, f"{subject} must be {expected}, not {_describe(value)}{hint}", rule
+
+
+def _type_hint(error: _Error, expected: str) -> str:
+    value = error.value
+    if isinstance(value, dict) and expected == "text":
+        return "; a colon followed by a space makes YAML read a key: put the text in quotes"
+    if isinstance(value, bool) and expected == "text":
+        return "; put it in quotes: YAML reads yes, no, on and off as booleans"
+    if value is None:
+        return "; the key is there but has no value"
+    if expected == "a list" and isinstance(value, str):
+        return f"; write it as a list: [{_short(value)}]"
+    return ""
+
+
+def _unknown_error(error: _Error) -> Said:  # pragma: no cover - a pydantic error type not seen before
+    return error.path, f"'{error.key}': {error.msg}", "type"
+
+
+_SAYINGS: dict[str, Callable[[_Error], Said]] = {
+    "missing": _missing,
+    "literal_error": _literal,
+    "string_pattern_mismatch": _pattern,
+    "string_too_short": _empty,
+    "too_short": _empty,
+    "greater_than_equal": _bound,
+    "less_than_equal": _bound,
+    **{error_type: _wrong_type for error_type in _EXPECTED},
+}
+"""Pydantic error type -> how to say it; the field-specific words come from the model's `Wording`s."""
+
+
 def _report(error: Mapping[str, Any], cls: type[Entity], doc: Document, problems: Problems) -> None:
-    kind = error["type"]
-    path = _data_path(error["loc"], doc.data)
-    key = _field_name(path)
-    value = error.get("input")
-    if kind == "missing":
-        parent = path[:-1]
-        where = " in this step" if "steps" in parent else ""
-        problems.add(doc.at(parent), f"missing required key '{key}'{where}", "required")
-        return
-    if kind == "extra_forbidden":
-        allowed = _known_keys(cls, path[:-1])
+    found = _Error(error["type"], _data_path(error["loc"], doc.data), error.get("input"),
+                   error.get("ctx") or {}, error["msg"], cls)
+    if found.kind == "extra_forbidden":  # located at the key itself, not at its value
+        allowed = keys(model_at(cls, found.path[:-1]) or pydantic.BaseModel)
         problems.add(
-            doc.at(path, key=True),
-            f"unknown key '{key}'{did_you_mean(key, allowed)}",
-            "unknown-key",
+            doc.at(found.path, key=True), f"unknown key '{found.key}'{did_you_mean(found.key, allowed)}", "unknown-key"
         )
         return
-    location = doc.at(path)
-    if kind == "literal_error":
-        expected = [c.strip(" '") for c in re.split(r",| or ", error["ctx"]["expected"]) if c.strip(" '")]
-        hint = did_you_mean(str(value), expected) if isinstance(value, str) else ""
-        problems.add(
-            location,
-            f"{_describe(value)} is not a valid {key}{hint}; expected one of: {', '.join(expected)}",
-            "enum",
-        )
-        return
-    if kind == "string_pattern_mismatch":
-        pattern = error["ctx"]["pattern"]
-        if pattern == ID_PATTERN:
-            problems.add(
-                location,
-                f"'{_short(str(value))}' is not a valid id; use lower-case letters, digits and single "
-                f"hyphens, such as '{suggest_id(str(value))}'",
-                "id",
-            )
-        elif pattern == DURATION_PATTERN:
-            problems.add(
-                location,
-                f"'{_short(str(value))}' is not a valid duration; write a number and m, h or d, such as 15m, 2h or 3d",
-                "duration",
-            )
-        elif pattern == URL_PATTERN:
-            problems.add(
-                location,
-                f"'{_short(str(value))}' is not a valid URL; use an http://, https:// or mailto: address",
-                "url",
-            )
-        else:  # pragma: no cover - every pattern of the model is named above
-            problems.add(location, f"'{_short(str(value))}' is not valid for '{key}'", "type")
-        return
-    if kind in ("string_too_short", "too_short"):
-        what = "text" if kind == "string_too_short" else "list"
-        problems.add(location, f"'{key}' is an empty {what}; it needs at least one entry" if what == "list" else f"'{key}' is empty; write some text", "required")
-        return
-    if kind in ("greater_than_equal", "less_than_equal"):
-        if key == "share":
-            problems.add(location, f"share {value} is not a percentage between 0 and 100", "percent")
-        else:
-            bound = error["ctx"].get("ge", error["ctx"].get("le"))
-            side = "at least" if kind == "greater_than_equal" else "at most"
-            problems.add(location, f"'{key}' must be {side} {bound}, not {value}", "type")
-        return
-    expected_kind = {
-        "string_type": "text",
-        "int_type": "a whole number",
-        "int_from_float": "a whole number",
-        "float_type": "a number",
-        "list_type": "a list",
-        "model_type": "a mapping of keys",
-        "model_attributes_type": "a mapping of keys",
-        "dict_type": "a mapping of keys",
-    }.get(kind)
-    if key == "share" and kind in ("int_type", "float_type"):
-        expected_kind = "a percentage between 0 and 100"
-    if expected_kind is None:  # pragma: no cover - a pydantic error type not seen before
-        problems.add(location, f"'{key}': {error['msg']}", "type")
-        return
-    hint = ""
-    subject = f"'{key}'"
-    if path and isinstance(path[-1], int):
-        subject = f"entry {path[-1] + 1} of '{key}'"
-    if isinstance(value, dict) and expected_kind == "text":
-        hint = "; a colon followed by a space makes YAML read a key: put the text in quotes"
-    elif isinstance(value, bool) and expected_kind == "text":
-        hint = "; put it in quotes: YAML reads yes, no, on and off as booleans"
-    elif value is None:
-        hint = "; the key is there but has no value"
-    elif expected_kind == "a list" and isinstance(value, str):
-        hint = f"; write it as a list: [{_short(value)}]"
-    elif key == "accountable" and isinstance(value, list):
-        hint = "; exactly one role is accountable"
-    rule = "raci" if key == "accountable" and isinstance(value, list) else "type"
-    problems.add(location, f"{subject} must be {expected_kind}, not {_describe(value)}{hint}", rule)
+    path, message, rule = _SAYINGS.get(found.kind, _unknown_error)(found)
+    problems.add(doc.at(path), message, rule)

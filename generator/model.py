@@ -1,31 +1,114 @@
-"""Typed, frozen models of every entity kind in the playbook. No I/O happens here.
+"""Typed, frozen models of every entity kind in the playbook, and the playbook itself. No I/O.
 
-Field docstrings become the descriptions in the JSON Schemas that editors show.
-An entity's id is not a field: it is the file name, attached by the loader.
+Everything the generator knows about a kind or a field is declared here, once:
+
+- a field's type, docstring (the description in the JSON Schemas editors show) and
+  constraints, with the words a user reads when a value breaks them (`Wording`);
+- which kinds an id in a field may name (`Ref`): rules, pages and diff read the
+  references from the fields (`reference_fields`);
+- one `Kind` per kind of file (`KINDS`): its model, folder, page folder and label
+  key, in the one order kinds are listed in, on pages, in `playbook diff` and in `new`.
+
+An entity's id and path are not written in its YAML: they are the file name and the
+file, given to `Entity.from_data` by the loader.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+import functools
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Annotated, Any, ClassVar, Literal, TypeVar, cast, overload
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PrivateAttr,
+    PlainValidator,
     StrictFloat,
     StrictInt,
     StringConstraints,
+    ValidationInfo,
 )
+from pydantic.fields import FieldInfo
+from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DURATION_PATTERN = r"^[0-9]+[mhd]$"
 URL_PATTERN = r"^(https?://[^\s<>\"'`\\]+|mailto:[^\s<>\"'`\\]+)$"
 
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-Duration = Annotated[str, StringConstraints(pattern=DURATION_PATTERN)]
-Url = Annotated[str, StringConstraints(pattern=URL_PATTERN)]
+
+@dataclass(frozen=True)
+class Wording:
+    """What the loader says when a value of the annotated type is wrong.
+
+    Attached to a type or a field as `Annotated` metadata; pydantic ignores it. The
+    texts are `str.format` templates: `{value}` is the value as written (shortened),
+    `{key}` the field's name, `{suggestion}` an id made from the value.
+    """
+
+    rule: str
+    """The rule the problem is reported under: `id`, `duration`, `percent` …"""
+    invalid: str = ""
+    """The message when the value breaks the type's pattern or range."""
+    expected: str = ""
+    """What a value of the wrong type should have been, such as `a percentage between 0 and 100`."""
+    one_only: str = ""
+    """A hint when a list is given where one value belongs."""
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Marks a field (or list item) as an id naming an entity of one of `kinds`."""
+
+    kinds: tuple[str, ...]
+
+    def __init__(self, *kinds: str) -> None:
+        object.__setattr__(self, "kinds", kinds)
+
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=ID_PATTERN),
+    Wording(
+        "id",
+        invalid="'{value}' is not a valid id; use lower-case letters, digits and single hyphens, "
+        "such as '{suggestion}'",
+    ),
+]
+Duration = Annotated[
+    str,
+    StringConstraints(pattern=DURATION_PATTERN),
+    Wording(
+        "duration",
+        invalid="'{value}' is not a valid duration; write a number and m, h or d, such as 15m, 2h or 3d",
+    ),
+]
+Url = Annotated[
+    str,
+    StringConstraints(pattern=URL_PATTERN),
+    Wording("url", invalid="'{value}' is not a valid URL; use an http://, https:// or mailto: address"),
+]
 Text = Annotated[str, StringConstraints(min_length=1)]
+Percent = Annotated[
+    StrictInt | StrictFloat,
+    Field(ge=0, le=100),
+    Wording(
+        "percent",
+        invalid="{key} {value} is not a percentage between 0 and 100",
+        expected="a percentage between 0 and 100",
+    ),
+]
+
+RoleId = Annotated[Id, Ref("role")]
+DepartmentId = Annotated[Id, Ref("department")]
+PartyId = Annotated[Id, Ref("role", "department")]
+"""A role or a department: whoever does, owns or hears about a piece of work."""
+MetricId = Annotated[Id, Ref("metric")]
+ChannelId = Annotated[Id, Ref("channel")]
+ObjectiveId = Annotated[Id, Ref("objective")]
 
 Layer = Literal["media", "conversation", "network"]
 Platform = Literal[
@@ -49,25 +132,42 @@ class Model(BaseModel):
     )
 
 
+_FROM_FILE: Any = object()
+
+
+def _from_file(value: object, info: ValidationInfo) -> str:
+    """An entity's id or path comes from the loader's context, never from the YAML."""
+    if value is not _FROM_FILE:  # written in the file: as unknown as any other key
+        raise PydanticCustomError("extra_forbidden", "Extra inputs are not permitted")
+    context = info.context or {}
+    return str(context.get(info.field_name, ""))
+
+
+FromFile = Annotated[
+    SkipJsonSchema[str],
+    PlainValidator(_from_file),
+    Field(default=_FROM_FILE, validate_default=True, exclude=True, repr=False),
+]
+"""A field the loader fills in from the file: not in the schema, not in dumps, not allowed in YAML."""
+
+E = TypeVar("E", bound="Entity")
+
+
 class Entity(Model):
     """Something with its own file, id and page."""
 
     KIND: ClassVar[str] = ""
-    FOLDER: ClassVar[str] = ""
-    _id: str = PrivateAttr(default="")
-    _path: str = PrivateAttr(default="")
+    # id and path are plain fields: reading them is an instance-dict lookup, as fast as
+    # any field (private attributes go through BaseModel.__getattr__, 3x slower pages)
+    id: FromFile
+    """The file name without `.yml`: unique across every kind."""
+    path: FromFile
+    """The YAML file behind the entity, relative to the project folder."""
 
-    # Read the private values from pydantic's own slot: plain `self._id` goes through
-    # BaseModel.__getattr__, which made page generation 3x slower at 1,000 roles.
-    @property
-    def id(self) -> str:
-        """The file name without `.yml`: unique across every kind."""
-        return self.__pydantic_private__["_id"]  # type: ignore[index]
-
-    @property
-    def path(self) -> str:
-        """The YAML file behind the entity, relative to the project folder."""
-        return self.__pydantic_private__["_path"]  # type: ignore[index]
+    @classmethod
+    def from_data(cls: type[E], data: Any, *, id: str, path: str = "") -> E:
+        """Validate the data of one file; raises pydantic's ValidationError."""
+        return cls.model_validate(data, context={"id": id, "path": path})
 
     @property
     def label(self) -> str:
@@ -78,7 +178,7 @@ class Entity(Model):
 class Kpi(Model):
     """A metric and the target to reach."""
 
-    metric: Id
+    metric: MetricId
     """Id of the metric that measures it."""
     target: Text
     """The number to reach, in words: `4% per post`, `+30% in the launch month`."""
@@ -99,7 +199,6 @@ class Organization(Entity):
     """The organization: its name, its social media charter and the coordinating hub (org/organization.yml)."""
 
     KIND: ClassVar[str] = "organization"
-    FOLDER: ClassVar[str] = "org"
     name: Text
     """The organization's name, shown as the site's title."""
     summary: str | None = None
@@ -108,7 +207,7 @@ class Organization(Entity):
     """Longer Markdown."""
     charter: Charter | None = None
     """The three questions that place a social media team."""
-    hub: Id | None = None
+    hub: DepartmentId | None = None
     """Department that coordinates all social media work."""
 
 
@@ -116,18 +215,17 @@ class Department(Entity):
     """A department that takes part in social media work (org/departments/<id>.yml)."""
 
     KIND: ClassVar[str] = "department"
-    FOLDER: ClassVar[str] = "org/departments"
     title: Text
     """The department's name."""
     summary: Text
     """One line: what the department is for."""
     description: str | None = None
     """Longer Markdown."""
-    parent: Id | None = None
+    parent: DepartmentId | None = None
     """Department this one belongs to; departments form a tree."""
-    lead: Id | None = None
+    lead: RoleId | None = None
     """Role that leads the department; it must belong to this department."""
-    share: Annotated[StrictInt | StrictFloat, Field(ge=0, le=100)] | None = None
+    share: Percent | None = None
     """Percent of the social media workload the department carries (0-100)."""
 
 
@@ -135,14 +233,13 @@ class Role(Entity):
     """A role: what it does, where it sits, whom it reports to (org/roles/<id>.yml)."""
 
     KIND: ClassVar[str] = "role"
-    FOLDER: ClassVar[str] = "org/roles"
     title: Text
     """The role's name."""
     summary: Text
     """One line: what the role is for."""
-    department: Id
+    department: DepartmentId
     """Department the role belongs to."""
-    reports_to: Id | None = None
+    reports_to: RoleId | None = None
     """Role this one reports to; reporting lines form a tree."""
     headcount: Annotated[int, Field(ge=0, strict=True)] = 1
     """How many people hold the role; 0 marks an open position."""
@@ -162,7 +259,6 @@ class Metric(Entity):
     """A number the team watches, in one of three layers of analysis (playbook/metrics/<id>.yml)."""
 
     KIND: ClassVar[str] = "metric"
-    FOLDER: ClassVar[str] = "playbook/metrics"
     title: Text
     """The metric's name."""
     summary: Text
@@ -177,7 +273,6 @@ class Channel(Entity):
     """One account on one platform, serving one function (playbook/channels/<id>.yml)."""
 
     KIND: ClassVar[str] = "channel"
-    FOLDER: ClassVar[str] = "playbook/channels"
     title: Text
     """The account's name."""
     summary: Text
@@ -190,9 +285,9 @@ class Channel(Entity):
     """Address of the account (http, https or mailto)."""
     purpose: Purpose
     """The one function this account serves."""
-    owner: Id
+    owner: RoleId
     """Role accountable for the account."""
-    operators: list[Id] = []
+    operators: list[RoleId] = []
     """Roles that post and reply."""
     voice: str | None = None
     """The account's personality."""
@@ -200,20 +295,20 @@ class Channel(Entity):
     """Who the account speaks to."""
     response_time: Duration | None = None
     """First answer to comments and messages: `<n>m`, `<n>h` or `<n>d`."""
-    objectives: list[Id] = []
+    objectives: list[ObjectiveId] = []
     """Objectives the account serves."""
 
 
 class Raci(Model):
     """Who is responsible, accountable, consulted and informed."""
 
-    accountable: Id
+    accountable: Annotated[RoleId, Wording("raci", one_only="; exactly one role is accountable")]
     """Exactly one role that answers for the objective."""
-    responsible: Annotated[list[Id], Field(min_length=1)]
+    responsible: Annotated[list[PartyId], Field(min_length=1)]
     """Roles or departments that do the work; at least one."""
-    consulted: list[Id] = []
+    consulted: list[PartyId] = []
     """Roles or departments asked before decisions."""
-    informed: list[Id] = []
+    informed: list[PartyId] = []
     """Roles or departments kept up to date."""
 
 
@@ -221,7 +316,6 @@ class Objective(Entity):
     """Why the organization posts: a goal with one accountable role (playbook/objectives/<id>.yml)."""
 
     KIND: ClassVar[str] = "objective"
-    FOLDER: ClassVar[str] = "playbook/objectives"
     title: Text
     """The objective's name."""
     summary: Text
@@ -240,18 +334,17 @@ class Theme(Entity):
     """A content theme or pillar (playbook/themes/<id>.yml)."""
 
     KIND: ClassVar[str] = "theme"
-    FOLDER: ClassVar[str] = "playbook/themes"
     title: Text
     """The theme's name."""
     summary: Text
     """One line: what the theme is about."""
     kind: ThemeKind
     """The kind of content."""
-    objectives: Annotated[list[Id], Field(min_length=1)]
+    objectives: Annotated[list[ObjectiveId], Field(min_length=1)]
     """Objectives the theme serves; at least one."""
-    channels: list[Id] = []
+    channels: list[ChannelId] = []
     """Accounts that carry the theme."""
-    owner: Id | None = None
+    owner: RoleId | None = None
     """Role that plans the theme."""
     cadence: str | None = None
     """How often it is posted."""
@@ -266,13 +359,16 @@ class Theme(Entity):
 class Step(Model):
     """One step of a workflow."""
 
-    by: Id
+    PLACE: ClassVar[str] = " in this step"
+    """Said after a missing key, so the user knows which mapping lacks it."""
+
+    by: PartyId
     """Role or department that does the step."""
     action: Text
     """What is done."""
     within: Duration | None = None
     """Time allowed: `<n>m`, `<n>h` or `<n>d`."""
-    to: Id | None = None
+    to: PartyId | None = None
     """Role or department the work is handed to."""
 
 
@@ -280,32 +376,204 @@ class Workflow(Entity):
     """Who hands what to whom, step by step (playbook/workflows/<id>.yml)."""
 
     KIND: ClassVar[str] = "workflow"
-    FOLDER: ClassVar[str] = "playbook/workflows"
     title: Text
     """The workflow's name."""
     summary: Text
     """One line: what the workflow is for."""
     trigger: Text
     """What starts it."""
-    objective: Id | None = None
+    objective: ObjectiveId | None = None
     """Objective the workflow serves."""
     steps: Annotated[list[Step], Field(min_length=1)]
     """Steps in order; at least one."""
 
 
-ENTITY_TYPES: dict[str, type[Entity]] = {
-    cls.KIND: cls
-    for cls in (Organization, Department, Role, Metric, Channel, Objective, Theme, Workflow)
-}
-"""Every kind of file, in the order pages and problems list them."""
+# -- the kinds ------------------------------------------------------------------------------
 
-PLURALS = {
-    "organization": "organization",
-    "department": "departments",
-    "role": "roles",
-    "metric": "metrics",
-    "channel": "channels",
-    "objective": "objectives",
-    "theme": "themes",
-    "workflow": "workflows",
-}
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of file: what the loader, the pages, `playbook diff` and `new` know about it."""
+
+    model: type[Entity]
+    """The model a file of this kind validates against; its `KIND` is the kind's name."""
+    folder: str
+    """Where its files live, relative to the project folder."""
+    plural: str
+    """The page folder (`roles/community-manager.md`) and the `Playbook` attribute."""
+
+    @property
+    def name(self) -> str:
+        return self.model.KIND
+
+    @property
+    def label(self) -> str:
+        """The label key of the kind's name on pages (labels/<lang>.yml)."""
+        return f"kind_{self.name}"
+
+    @property
+    def references(self) -> tuple[ReferenceField, ...]:
+        return reference_fields(self.model)
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind(Organization, folder="org", plural="organization"),
+    Kind(Department, folder="org/departments", plural="departments"),
+    Kind(Role, folder="org/roles", plural="roles"),
+    Kind(Objective, folder="playbook/objectives", plural="objectives"),
+    Kind(Theme, folder="playbook/themes", plural="themes"),
+    Kind(Channel, folder="playbook/channels", plural="channels"),
+    Kind(Metric, folder="playbook/metrics", plural="metrics"),
+    Kind(Workflow, folder="playbook/workflows", plural="workflows"),
+)
+"""Every kind of file, in the one order pages, problems, `playbook diff` and `new` list them."""
+
+KIND = {kind.name: kind for kind in KINDS}
+"""Kind name -> its declaration."""
+KIND_ORDER = tuple(KIND)
+"""Kind names in order."""
+ENTITY_TYPES: dict[str, type[Entity]] = {kind.name: kind.model for kind in KINDS}
+"""Kind name -> model."""
+PLURALS = {kind.name: kind.plural for kind in KINDS}
+"""Kind name -> page folder."""
+FILE_KINDS = tuple(kind.name for kind in KINDS if kind.name != "organization")
+"""The kinds kept one file per entity in a folder (all but the organization)."""
+TOP_FOLDERS = tuple(dict.fromkeys(kind.folder.split("/")[0] for kind in KINDS))
+"""The folders of the project that hold playbook files: `org` and `playbook`."""
+
+
+# -- references, read from the fields --------------------------------------------------------
+
+ReferenceField = tuple[tuple[str, ...], tuple[str, ...]]
+"""(key path, kinds): '*' in the path steps into every list item, such as (('kpis', '*', 'metric'), ('metric',))."""
+
+
+def _annotated(info: FieldInfo) -> Any:
+    """A field's type with the metadata pydantic moved off it put back on."""
+    return Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+
+
+def _walk_type(annotation: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """(key path, metadata) for every piece of metadata in a type, through lists and models."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        for name, info in annotation.model_fields.items():
+            yield from _walk_type(_annotated(info), path + (name,))
+        return
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        for meta in annotation.__metadata__:
+            yield path, meta
+        yield from _walk_type(annotation.__origin__, path)
+        return
+    step = ("*",) if origin is list else ()
+    for arg in typing.get_args(annotation):
+        yield from _walk_type(arg, path + step)
+
+
+@functools.cache
+def reference_fields(model: type[BaseModel]) -> tuple[ReferenceField, ...]:
+    """Which fields of a model hold ids, and the kinds those ids may name, in field order."""
+    return tuple((path, meta.kinds) for path, meta in _walk_type(model) if isinstance(meta, Ref))
+
+
+@functools.cache
+def wordings(model: type[BaseModel], path: tuple[str, ...]) -> tuple[Wording, ...]:
+    """The `Wording`s declared for the value at a key path ('*' for list items), innermost last."""
+    return tuple(meta for where, meta in _walk_type(model) if where == path and isinstance(meta, Wording))
+
+
+def model_at(model: type[BaseModel], path: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The model of the mapping at a data path in a file of `model`, if it is one."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        info = getattr(current, "model_fields", {}).get(part)
+        current = _inner_model(info.annotation) if info is not None else None
+        if current is None:
+            return None
+    return cast("type[BaseModel]", current)
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def keys(model: type[BaseModel]) -> list[str]:
+    """The keys a YAML mapping of this model may hold (not the id and path, which the loader gives)."""
+    return [name for name, info in model.model_fields.items() if not info.exclude]
+
+
+# -- the playbook ---------------------------------------------------------------------------
+
+
+@dataclass
+class Playbook:
+    """Every entity of one organization, each kind keyed by id in id order."""
+
+    organization: Organization | None = None
+    departments: dict[str, Department] = field(default_factory=dict)
+    roles: dict[str, Role] = field(default_factory=dict)
+    objectives: dict[str, Objective] = field(default_factory=dict)
+    themes: dict[str, Theme] = field(default_factory=dict)
+    channels: dict[str, Channel] = field(default_factory=dict)
+    metrics: dict[str, Metric] = field(default_factory=dict)
+    workflows: dict[str, Workflow] = field(default_factory=dict)
+
+    # fmt: off
+    @overload
+    def of_kind(self, kind: Literal["organization"]) -> dict[str, Organization]: ...
+    @overload
+    def of_kind(self, kind: Literal["department"]) -> dict[str, Department]: ...
+    @overload
+    def of_kind(self, kind: Literal["role"]) -> dict[str, Role]: ...
+    @overload
+    def of_kind(self, kind: Literal["objective"]) -> dict[str, Objective]: ...
+    @overload
+    def of_kind(self, kind: Literal["theme"]) -> dict[str, Theme]: ...
+    @overload
+    def of_kind(self, kind: Literal["channel"]) -> dict[str, Channel]: ...
+    @overload
+    def of_kind(self, kind: Literal["metric"]) -> dict[str, Metric]: ...
+    @overload
+    def of_kind(self, kind: Literal["workflow"]) -> dict[str, Workflow]: ...
+    @overload
+    def of_kind(self, kind: str) -> dict[str, Entity]: ...
+    # fmt: on
+
+    def of_kind(self, kind: str) -> dict[str, Any]:
+        """The entities of one kind by id (the organization under the id 'organization')."""
+        if kind == "organization":
+            return {"organization": self.organization} if self.organization else {}
+        found: dict[str, Any] = getattr(self, KIND[kind].plural)
+        return found
+
+    def add(self, entity: Entity) -> None:
+        """Keep a loaded entity under its id."""
+        if isinstance(entity, Organization):
+            self.organization = entity
+        else:
+            self.of_kind(entity.KIND)[entity.id] = entity
+
+    def entity(self, entity_id: str) -> Entity | None:
+        """The entity with this id, whatever its kind."""
+        for kind in FILE_KINDS:
+            found = self.of_kind(kind).get(entity_id)
+            if found is not None:
+                return found
+        return None
+
+    def kind_of(self, entity_id: str) -> str | None:
+        found = self.entity(entity_id)
+        return found.KIND if found else None
+
+    def all_entities(self) -> Iterator[Entity]:
+        """Every entity, kind by kind in `KINDS` order."""
+        for kind in KIND_ORDER:
+            yield from self.of_kind(kind).values()

@@ -25,8 +25,9 @@ from markupsafe import Markup
 
 from .escape import Md, html_text, md_block, md_inline, md_text, md_url
 from .labels import Labels
-from .load import Playbook
 from .model import (
+    KIND,
+    KIND_ORDER,
     PLURALS,
     Channel,
     Department,
@@ -34,15 +35,13 @@ from .model import (
     Metric,
     Objective,
     Organization,
+    Playbook,
     Role,
     Step,
     Theme,
     Workflow,
 )
 from .rules import references
-
-KIND_ORDER = ("organization", "department", "role", "objective", "theme", "channel", "metric", "workflow")
-"""The order kinds are listed in, on pages and in "Referenced by"."""
 
 RACI_LETTERS = ("accountable", "responsible", "consulted", "informed")
 
@@ -240,7 +239,8 @@ class Facts:
         """Themes, channels or workflows that serve an objective."""
         if kind == "workflow":
             return by_title(w for w in self.playbook.workflows.values() if w.objective == objective.id)
-        return by_title(e for e in self.playbook.of_kind(kind).values() if objective.id in e.objectives)
+        serving: Iterable[Theme | Channel] = (self.playbook.themes if kind == "theme" else self.playbook.channels).values()
+        return by_title(e for e in serving if objective.id in e.objectives)
 
     def departments_in(self, objective: Objective) -> list[tuple[Department, list[str]]]:
         """Departments taking part in an objective, directly or through their roles, with letters."""
@@ -512,7 +512,7 @@ class Renderer:
             "letter": letter,
             "field_names": field_names,
             "indent": indent,
-            "kind_label": lambda entity: say(f"kind_{entity.KIND}"),
+            "kind_label": lambda entity: say(KIND[entity.KIND].label),
             "page": here,
         }
 

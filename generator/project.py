@@ -7,7 +7,8 @@ from pathlib import Path
 
 from . import rules
 from .errors import Problem
-from .load import Playbook, load
+from .load import Sources, load
+from .model import Playbook
 
 
 @dataclass
@@ -15,6 +16,8 @@ class Result:
     """A loaded playbook and every problem found in it, sorted by file and line."""
 
     playbook: Playbook
+    sources: Sources
+    """The files behind the playbook: every file read, the ones that did not load."""
     problems: list[Problem]
 
     @property
@@ -31,6 +34,6 @@ class Result:
 
 def validate(root: Path) -> Result:
     """Load every file under `root` and run every rule."""
-    playbook, problems = load(root)
-    problems.extend(rules.check(playbook))
-    return Result(playbook, problems.sorted())
+    playbook, sources, problems = load(root)
+    problems.extend(rules.check(playbook, sources))
+    return Result(playbook, sources, problems.sorted())

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .escape import md_inline
-from .model import DURATION_PATTERN, ENTITY_TYPES, ID_PATTERN, URL_PATTERN
+from .model import DURATION_PATTERN, ID_PATTERN, KIND, URL_PATTERN, reference_fields
 from .schema import schema_for
 
 PAGE_PATH = "guide/format.md"
@@ -20,6 +20,14 @@ PAGE_PATH = "guide/format.md"
 
 KindsOf = Callable[[str, tuple[str, ...]], tuple[str, ...]]
 """(kind, key path) -> the kinds of entity an id at that key may name; () when it is no reference."""
+
+
+def referenced_kinds(kind: str, path: tuple[str, ...]) -> tuple[str, ...]:
+    """The kinds an id at `path` (list steps left out) may name, from the model's `Ref`s."""
+    for where, kinds in reference_fields(KIND[kind].model):
+        if tuple(part for part in where if part != "*") == path:
+            return kinds
+    return ()
 
 
 @dataclass(frozen=True)
@@ -31,10 +39,6 @@ class Row:
     type: str
     allowed: str
     description: str
-
-
-def _no_kinds(kind: str, path: tuple[str, ...]) -> tuple[str, ...]:
-    return ()
 
 
 def _inner(prop: dict[str, Any]) -> tuple[dict[str, Any], bool]:
@@ -80,7 +84,8 @@ def _type(prop: dict[str, Any], owner: str, kinds: tuple[str, ...]) -> str:
         return " or ".join(options)
     kind = prop.get("type")
     if kind == "array":
-        item = _type(prop.get("items", {}), owner, kinds)
+        items = prop.get("items", {})
+        item = f"{_or(kinds)} ids" if kinds and items.get("pattern") == ID_PATTERN else _type(items, owner, kinds)
         least = prop.get("minItems")
         return f"list of {item}" + (f", at least {least}" if least else "")
     if kind == "integer":
@@ -192,13 +197,12 @@ def _defs_used(schema: dict[str, Any]) -> list[str]:
 
 
 def _where(kind: str) -> str:
-    cls = ENTITY_TYPES[kind]
     if kind == "organization":
         return "org/organization.yml"
-    return f"{cls.FOLDER}/<id>.yml"
+    return f"{KIND[kind].folder}/<id>.yml"
 
 
-def reference_markdown(kinds_of: KindsOf = _no_kinds) -> str:
+def reference_markdown(kinds_of: KindsOf = referenced_kinds) -> str:
     """The whole reference page, as Markdown."""
     lines = [
         "# Format reference",
@@ -219,9 +223,9 @@ def reference_markdown(kinds_of: KindsOf = _no_kinds) -> str:
         "| Kind | File |",
         "| --- | --- |",
     ]
-    for kind in ENTITY_TYPES:
+    for kind in KIND:
         lines.append(f"| [{kind.capitalize()}](#{kind}) | `{_where(kind)}` |")
-    for kind in ENTITY_TYPES:
+    for kind in KIND:
         schema = schema_for(kind)
         defs = schema.get("$defs", {})
         description = schema["description"].removesuffix(f" ({_where(kind)}).").removesuffix(".")

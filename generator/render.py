@@ -22,7 +22,7 @@ from .diagrams import Diagram
 from .engine import Engine, find_engine
 from .errors import EngineError
 from .labels import Labels
-from .load import Playbook
+from .model import Playbook
 
 CACHE_FORMAT = "playbook-svg-1"
 """Part of every cache key: change it when the way dot is run changes."""

@@ -12,16 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import Problems
-from .load import Playbook
-from .model import ID_PATTERN, Entity
+from .load import Sources
+from .model import ID_PATTERN, KINDS, Entity, Playbook, ReferenceField
 from .suggest import Suggester
 from .yamlread import Document
 
 ID = re.compile(ID_PATTERN)
-
-ROLE = ("role",)
-DEPARTMENT = ("department",)
-PARTY = ("role", "department")
 
 
 @dataclass(frozen=True)
@@ -39,38 +35,7 @@ class Reference:
         return next(p for p in reversed(self.path) if isinstance(p, str))
 
 
-REFERENCE_FIELDS: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = {
-    "organization": ((("hub",), DEPARTMENT),),
-    "department": ((("parent",), DEPARTMENT), (("lead",), ROLE)),
-    "role": (
-        (("department",), DEPARTMENT),
-        (("reports_to",), ROLE),
-        (("kpis", "*", "metric"), ("metric",)),
-    ),
-    "metric": (),
-    "channel": (
-        (("owner",), ROLE),
-        (("operators", "*"), ROLE),
-        (("objectives", "*"), ("objective",)),
-    ),
-    "objective": (
-        (("raci", "accountable"), ROLE),
-        (("raci", "responsible", "*"), PARTY),
-        (("raci", "consulted", "*"), PARTY),
-        (("raci", "informed", "*"), PARTY),
-        (("kpis", "*", "metric"), ("metric",)),
-    ),
-    "theme": (
-        (("objectives", "*"), ("objective",)),
-        (("channels", "*"), ("channel",)),
-        (("owner",), ROLE),
-    ),
-    "workflow": (
-        (("objective",), ("objective",)),
-        (("steps", "*", "by"), PARTY),
-        (("steps", "*", "to"), PARTY),
-    ),
-}
+REFERENCE_FIELDS: dict[str, tuple[ReferenceField, ...]] = {kind.name: kind.references for kind in KINDS}
 """Which fields of each kind hold ids, and the kinds those ids may name."""
 
 
@@ -112,38 +77,38 @@ def _a(noun: str) -> str:
     return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
 
-def check(playbook: Playbook) -> Problems:
+def check(playbook: Playbook, sources: Sources) -> Problems:
     """Every cross-file rule; returns errors and warnings together."""
     problems = Problems()
-    _check_references(playbook, problems)
-    _check_cycles(playbook, problems, "departments", "parent", "department")
-    _check_cycles(playbook, problems, "roles", "reports_to", "role")
-    _check_leads(playbook, problems)
-    _check_shares(playbook, problems)
-    _check_raci(playbook, problems)
-    _check_usage(playbook, problems)
-    _check_themes(playbook, problems)
+    _check_references(playbook, sources, problems)
+    _check_cycles(playbook, sources, problems, "departments", "parent", "department")
+    _check_cycles(playbook, sources, problems, "roles", "reports_to", "role")
+    _check_leads(playbook, sources, problems)
+    _check_shares(playbook, sources, problems)
+    _check_raci(playbook, sources, problems)
+    _check_usage(playbook, sources, problems)
+    _check_themes(playbook, sources, problems)
     return problems
 
 
-def all_references(playbook: Playbook) -> Iterator[tuple[str, Document, tuple[str | int, ...], str, tuple[str, ...]]]:
+def all_references(playbook: Playbook, sources: Sources) -> Iterator[tuple[str, Document, tuple[str | int, ...], str, tuple[str, ...]]]:
     """(source kind, document, path, id, kinds) for every reference in every parsed file,
     including files that broke a rule of their own: their references still count."""
     for entity in playbook.all_entities():
-        document = playbook.documents[entity.id if entity.KIND != "organization" else "organization"]
+        document = sources.documents[entity.id if entity.KIND != "organization" else "organization"]
         for ref in references(entity):
             yield entity.KIND, document, ref.path, ref.target, ref.kinds
-    for kind, document in playbook.broken:
+    for kind, document in sources.broken:
         if isinstance(document.data, dict):
             for path, target, kinds in raw_references(kind, document.data):
                 yield kind, document, path, target, kinds
 
 
-def _check_references(playbook: Playbook, problems: Problems) -> None:
+def _check_references(playbook: Playbook, sources: Sources, problems: Problems) -> None:
     suggesters: dict[tuple[str, ...], Suggester] = {}  # one index per set of kinds, not per reference
-    for _kind, document, path, target, kinds in all_references(playbook):
+    for _kind, document, path, target, kinds in all_references(playbook, sources):
         found = playbook.kind_of(target)
-        if found in kinds or playbook.unloaded.get(target) in kinds:
+        if found in kinds or sources.unloaded.get(target) in kinds:
             continue
         location = document.at(path)
         ref = Reference(None, path, target, kinds)
@@ -169,7 +134,7 @@ MAX_DEPTH = {"parent": 12, "reports_to": 40}
 organization, shallow enough that every page and diagram of the chain stays readable."""
 
 
-def _check_cycles(playbook: Playbook, problems: Problems, attr: str, field: str, noun: str) -> None:
+def _check_cycles(playbook: Playbook, sources: Sources, problems: Problems, attr: str, field: str, noun: str) -> None:
     """Cycles and over-long chains of `field` (parent, reports_to), in one linear pass.
 
     Each entity is walked at most once: a walk stops at an entity whose depth is already
@@ -186,7 +151,7 @@ def _check_cycles(playbook: Playbook, problems: Problems, attr: str, field: str,
             current = getattr(entities[current], field)
         if current is not None and current in on_path:
             cycle = path[on_path[current]:]
-            _report_cycle(playbook, problems, entities, cycle, field, noun)
+            _report_cycle(sources, problems, entities, cycle, field, noun)
             for eid in cycle:
                 depth[eid] = 0  # reported; nothing below it is measured again
             path = path[: on_path[current]]
@@ -195,10 +160,10 @@ def _check_cycles(playbook: Playbook, problems: Problems, attr: str, field: str,
             above += 1
             depth[eid] = above
             if above == MAX_DEPTH[field] + 1:
-                _report_depth(playbook, problems, entities[eid], field, noun)
+                _report_depth(sources, problems, entities[eid], field, noun)
 
 
-def _report_cycle(playbook: Playbook, problems: Problems, entities: dict[str, Any], cycle: list[str],
+def _report_cycle(sources: Sources, problems: Problems, entities: dict[str, Any], cycle: list[str],
                   field: str, noun: str) -> None:
     first = min(cycle)
     ordered = cycle[cycle.index(first):] + cycle[: cycle.index(first)]
@@ -207,13 +172,13 @@ def _report_cycle(playbook: Playbook, problems: Problems, entities: dict[str, An
     verb = "reports to" if field == "reports_to" else "belongs to"
     for eid in ordered:
         problems.add(
-            playbook.locate(entities[eid], (field,)),
+            sources.locate(entities[eid], (field,)),
             f"{noun} '{eid}' {verb} itself through a cycle: {chain}",
             "cycle",
         )
 
 
-def _report_depth(playbook: Playbook, problems: Problems, entity: Any, field: str, noun: str) -> None:
+def _report_depth(sources: Sources, problems: Problems, entity: Any, field: str, noun: str) -> None:
     limit = MAX_DEPTH[field]
     if field == "parent":
         message = (
@@ -225,28 +190,28 @@ def _report_depth(playbook: Playbook, problems: Problems, entity: Any, field: st
             f"role '{entity.id}' makes its reporting line {limit + 1} roles long, counted from the top; "
             f"a line has at most {limit}: let it report to someone higher up"
         )
-    problems.add(playbook.locate(entity, (field,)), message, "limits")
+    problems.add(sources.locate(entity, (field,)), message, "limits")
 
 
-def _check_leads(playbook: Playbook, problems: Problems) -> None:
+def _check_leads(playbook: Playbook, sources: Sources, problems: Problems) -> None:
     for department in playbook.departments.values():
         role = playbook.roles.get(department.lead or "")
         if role is not None and role.department != department.id:
             problems.add(
-                playbook.locate(department, ("lead",)),
+                sources.locate(department, ("lead",)),
                 f"lead '{role.id}' belongs to department '{role.department}', not to "
                 f"'{department.id}'; move the role or choose a lead from this department",
                 "lead",
             )
 
 
-def _check_shares(playbook: Playbook, problems: Problems) -> None:
+def _check_shares(playbook: Playbook, sources: Sources, problems: Problems) -> None:
     shared = [d for d in playbook.departments.values() if d.share is not None]
     if not shared:
         return
     total = sum(d.share or 0 for d in shared)
     listing = ", ".join(f"{d.id} {_number(d.share or 0)}" for d in shared)
-    location = playbook.locate(shared[-1], ("share",))
+    location = sources.locate(shared[-1], ("share",))
     if total > 100:
         problems.add(location, f"department shares add up to {_number(total)}%, more than 100% ({listing})", "share-total")
     elif total < 100:
@@ -263,7 +228,7 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def _check_raci(playbook: Playbook, problems: Problems) -> None:
+def _check_raci(playbook: Playbook, sources: Sources, problems: Problems) -> None:
     for objective in playbook.objectives.values():
         letters = {
             "accountable": [objective.raci.accountable],
@@ -277,24 +242,24 @@ def _check_raci(playbook: Playbook, problems: Problems) -> None:
                 if party in seen and not (seen[party] == "accountable" and letter == "responsible"):
                     path = ("raci", letter) if letter == "accountable" else ("raci", letter, index)
                     problems.add(
-                        playbook.locate(objective, path),
+                        sources.locate(objective, path),
                         f"'{party}' is both {seen[party]} and {letter}; give each party one letter",
                         "raci",
                     )
                 seen.setdefault(party, letter)
         if not objective.kpis:
             problems.add(
-                playbook.locate(objective, ()),
+                sources.locate(objective, ()),
                 f"objective '{objective.id}' has no KPI; add one under 'kpis' so progress can be measured",
                 "no-kpi",
                 "warning",
             )
 
 
-def _check_usage(playbook: Playbook, problems: Problems) -> None:
+def _check_usage(playbook: Playbook, sources: Sources, problems: Problems) -> None:
     used_roles: set[str] = set()
     used_metrics: set[str] = set()
-    for kind, _document, _path, target, kinds in all_references(playbook):
+    for kind, _document, _path, target, kinds in all_references(playbook, sources):
         if "metric" in kinds:
             used_metrics.add(target)
         elif "role" in kinds and kind not in ("role", "department", "organization"):
@@ -302,7 +267,7 @@ def _check_usage(playbook: Playbook, problems: Problems) -> None:
     for role in playbook.roles.values():
         if role.id not in used_roles:
             problems.add(
-                playbook.locate(role, ()),
+                sources.locate(role, ()),
                 f"role '{role.id}' has no objective, channel, theme or workflow step; "
                 "name it in a RACI, as a channel owner or operator, or in a workflow",
                 "unused-role",
@@ -311,7 +276,7 @@ def _check_usage(playbook: Playbook, problems: Problems) -> None:
     for metric in playbook.metrics.values():
         if metric.id not in used_metrics:
             problems.add(
-                playbook.locate(metric, ()),
+                sources.locate(metric, ()),
                 f"metric '{metric.id}' is used by no KPI",
                 "unused-metric",
                 "warning",
@@ -319,14 +284,14 @@ def _check_usage(playbook: Playbook, problems: Problems) -> None:
     for channel in playbook.channels.values():
         if not channel.operators:
             problems.add(
-                playbook.locate(channel, ()),
+                sources.locate(channel, ()),
                 f"channel '{channel.id}' has no operators; list the roles that post and reply",
                 "no-operators",
                 "warning",
             )
 
 
-def _check_themes(playbook: Playbook, problems: Problems) -> None:
+def _check_themes(playbook: Playbook, sources: Sources, problems: Problems) -> None:
     for theme in playbook.themes.values():
         wanted = set(theme.objectives)
         for index, channel_id in enumerate(theme.channels):
@@ -334,7 +299,7 @@ def _check_themes(playbook: Playbook, problems: Problems) -> None:
             if channel is None or wanted & set(channel.objectives):
                 continue
             problems.add(
-                playbook.locate(theme, ("channels", index)),
+                sources.locate(theme, ("channels", index)),
                 f"channel '{channel_id}' serves none of the theme's objectives "
                 f"({', '.join(theme.objectives)}); add one of them to the channel or drop the channel",
                 "theme-channel",

@@ -6,8 +6,7 @@ the playbook when there are some; the comments say what to change.
 
 from __future__ import annotations
 
-from .load import Playbook
-from .model import ENTITY_TYPES
+from .model import FILE_KINDS, KIND, Playbook
 
 SCHEMA_LINE = "# yaml-language-server: $schema={prefix}schemas/{kind}.schema.json\n"
 
@@ -124,8 +123,9 @@ def starter(kind: str, entity_id: str, playbook: Playbook | None = None) -> str:
         "kpi_lines": f"  - metric: {metric}\n    target: The number to reach\n"
         if metric else "  []\n",
     }
-    prefix = "../../" if "/" in ENTITY_TYPES[kind].FOLDER else "../"
+    prefix = "../../" if "/" in KIND[kind].folder else "../"
     return SCHEMA_LINE.format(prefix=prefix, kind=kind) + "\n" + _STARTERS[kind].format(**values)
 
 
-KINDS = sorted(_STARTERS)
+KINDS = tuple(kind for kind in FILE_KINDS if kind in _STARTERS)
+"""The kinds `playbook new` writes, in `model.KINDS` order."""

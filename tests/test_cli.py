@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.model import ENTITY_TYPES
+from generator.model import ENTITY_TYPES, FILE_KINDS, KIND
 from generator.project import validate
 from generator.schema import schema_files
 
@@ -117,11 +117,11 @@ def test_sample_files_name_their_schema() -> None:
         assert target.is_file(), f"{path}: {target}"
 
 
-@pytest.mark.parametrize("kind", sorted(k for k in ENTITY_TYPES if k != "organization"))
+@pytest.mark.parametrize("kind", FILE_KINDS)
 def test_new_writes_a_starter_that_validates(kind: str, sample_copy: Path) -> None:
     code, out, err = run("new", kind, f"brand-new-{kind}", "-f", str(sample_copy / "mkdocs.yml"))
     assert code == 0, err
-    written = sample_copy / ENTITY_TYPES[kind].FOLDER / f"brand-new-{kind}.yml"
+    written = sample_copy / KIND[kind].folder / f"brand-new-{kind}.yml"
     assert written.is_file() and out.strip().endswith(written.relative_to(sample_copy).as_posix())
     result = validate(sample_copy)
     assert result.errors == [], result.errors

@@ -20,8 +20,7 @@ from generator import diagrams, render
 from generator.engine import Engine, find_engine
 from generator.errors import EngineError
 from generator.labels import get_labels
-from generator.load import Playbook
-from generator.model import Department, Objective, Organization, Role, Workflow
+from generator.model import Department, Objective, Organization, Playbook, Role, Workflow
 from generator.project import validate
 
 from .conftest import need_tool
@@ -161,14 +160,12 @@ def fresh_memory_cache() -> None:
 
 
 def make(cls, eid: str, **data):
-    entity = cls.model_validate(data)
-    entity._id = eid
-    return entity
+    return cls.from_data(data, id=eid)
 
 
 def team_playbook(reports: int) -> Playbook:
     """One manager with `reports` direct reports, all in one department."""
-    playbook = Playbook(root=Path("."))
+    playbook = Playbook()
     playbook.organization = make(Organization, "organization", name="Team")
     playbook.departments["team"] = make(Department, "team", title="Team", summary="s", lead="boss")
     playbook.roles["boss"] = make(Role, "boss", title="Team Manager", summary="s", department="team",
@@ -183,7 +180,7 @@ def team_playbook(reports: int) -> Playbook:
 def big_playbook(roles: int = 500) -> Playbook:
     """A root, 6 divisions of 5 teams each, and roles spread over them with managers in
     every team; deterministic."""
-    playbook = Playbook(root=Path("."))
+    playbook = Playbook()
     playbook.organization = make(Organization, "organization", name="Big", hub="d1")
     departments = [("d0", None)] + [(f"d{i}", "d0") for i in range(1, 7)]
     departments += [(f"d{i}-{j}", f"d{i}") for i in range(1, 7) for j in range(1, 6)]

@@ -202,12 +202,12 @@ def test_added_and_removed_of_every_kind(history: Path) -> None:
         "Added department Events under Marketing",
         "Added role TikTok Creator in Marketing Communication, reporting to Social Media Manager",
         "Removed role Web Analyst (was in Information Technology)",
-        "Added channel Kopi Nusantara on Threads, owned by Community Manager",
         "Added objective Event attendance, accountable: Head of Café Operations",
         "Added theme Event recaps",
         "Removed theme Café news",
-        "Added workflow Event announcement",
+        "Added channel Kopi Nusantara on Threads, owned by Community Manager",
         "Added metric Saves",
+        "Added workflow Event announcement",
     ]
 
 

@@ -111,7 +111,7 @@ def test_any_text_as_an_entity_never_raises(tmp_path_factory, source: str, kind:
     (root / "mkdocs.yml").write_text("site_name: x\n")
     (root / kind).parent.mkdir(parents=True, exist_ok=True)
     (root / kind).write_text(source, encoding="utf-8")
-    playbook, problems = load(root)  # must not raise
+    _playbook, _sources, problems = load(root)  # must not raise
     lines = line_count(source)
     for problem in problems.items:
         if problem.location.path == kind:
