@@ -71,14 +71,16 @@ def measure(tree: Path, project: Path) -> str:
     start = time.perf_counter()
     try:
         done = subprocess.run(
-            [sys.executable, "-c", VALIDATE, str(project)], capture_output=True, text=True, env=env, timeout=TIMEOUT, check=False
+            [sys.executable, "-c", VALIDATE, str(project)],
+            capture_output=True, text=True, env=env, timeout=TIMEOUT, check=False,
+            cwd=tree,  # `python -c` puts the working folder first on sys.path, before PYTHONPATH
         )
     except subprocess.TimeoutExpired:
         return f"over {TIMEOUT} s"
     if done.returncode != 0:
         return f"failed after {time.perf_counter() - start:.1f} s: {done.stderr.strip().splitlines()[-1]}"
     seconds, errors = done.stdout.split()
-    return f"{float(seconds):.2f} s ({errors} errors)"
+    return f"{float(seconds):.2f} s ({int(errors):,} error{'s' if errors != '1' else ''})"
 
 
 def main() -> None:

@@ -165,7 +165,7 @@ def new_command(config_file: str | None, kind: str, entity_id: str) -> None:
     from .load import _ID, suggest_id
     from .starters import starter
 
-    if not _ID.match(entity_id):
+    if not _ID.fullmatch(entity_id):
         raise click.UsageError(
             f"'{entity_id}' is not a valid id; use lower-case letters, digits and single "
             f"hyphens, such as '{suggest_id(entity_id)}'"

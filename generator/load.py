@@ -200,7 +200,7 @@ def _file_name_problem(kind: str, eid: str) -> str | None:
     """What is wrong with a file's name as an id, if anything."""
     if kind == "organization":
         return None
-    if not _ID.match(eid):
+    if not _ID.fullmatch(eid):  # match() would accept a name ending in a newline
         return (
             f"file name '{eid}' is not a valid id; use lower-case letters, digits and "
             f"single hyphens, such as '{suggest_id(eid)}'"
@@ -354,6 +354,15 @@ def _empty(error: _Error) -> Said:
     return error.path, f"'{error.key}' is empty; write some text", "required"
 
 
+def _too_long(error: _Error) -> Said:
+    limit = error.ctx.get("max_length", 0)
+    length = len(error.value) if isinstance(error.value, str) else 0
+    wording = error.wording("too_long")
+    if wording is None:  # pragma: no cover - every bounded text of the model declares its wording
+        return error.path, f"'{error.key}' is {length:,} characters long; at most {limit:,}", "limits"
+    return error.path, wording.too_long.format(key=error.key, length=length, limit=limit), wording.rule
+
+
 def _bound(error: _Error) -> Said:
     wording = error.wording("invalid")
     if wording is not None:
@@ -411,6 +420,7 @@ _SAYINGS: dict[str, Callable[[_Error], Said]] = {
     "literal_error": _literal,
     "string_pattern_mismatch": _pattern,
     "string_too_short": _empty,
+    "string_too_long": _too_long,
     "too_short": _empty,
     "greater_than_equal": _bound,
     "less_than_equal": _bound,

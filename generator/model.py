@@ -36,7 +36,18 @@ from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-DURATION_PATTERN = r"^[0-9]+[mhd]$"
+DURATION_PATTERN = r"^[0-9]{1,4}[mhd]$"
+VISIBLE_PATTERN = r"[^\s`]"
+"""Text must show something: only spaces or backquotes print as nothing (and break a diagram)."""
+
+TITLE_MAX = 200
+"""A title (or the organization's name): real ones are under 60 characters; a diagram shows up to this many whole."""
+TEXT_MAX = 300
+"""One line of text (a summary, a responsibility, a step's action) shows whole in a diagram."""
+NOTE_MAX = 300
+"""A short optional note: a handle, a voice, an audience, a cadence, a source."""
+MARKDOWN_MAX = 20_000
+"""A description in Markdown: pages of text, bounded so one file cannot slow every build."""
 URL_PATTERN = r"^(https?://[^\s<>\"'`\\]+|mailto:[^\s<>\"'`\\]+)$"
 
 
@@ -57,6 +68,8 @@ class Wording:
     """What a value of the wrong type should have been, such as `a percentage between 0 and 100`."""
     one_only: str = ""
     """A hint when a list is given where one value belongs."""
+    too_long: str = ""
+    """The message when the text is longer than its limit: `{length}` and `{limit}` are filled in."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +96,8 @@ Duration = Annotated[
     StringConstraints(pattern=DURATION_PATTERN),
     Wording(
         "duration",
-        invalid="'{value}' is not a valid duration; write a number and m, h or d, such as 15m, 2h or 3d",
+        invalid="'{value}' is not a valid duration; write a number of up to 4 digits and m, h or d, "
+        "such as 15m, 2h or 3d",
     ),
 ]
 Url = Annotated[
@@ -91,7 +105,32 @@ Url = Annotated[
     StringConstraints(pattern=URL_PATTERN),
     Wording("url", invalid="'{value}' is not a valid URL; use an http://, https:// or mailto: address"),
 ]
-Text = Annotated[str, StringConstraints(min_length=1)]
+_BLANK = Wording("required", invalid="'{key}' shows no text (only spaces or backquotes); write some text")
+Title = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=TITLE_MAX, pattern=VISIBLE_PATTERN),
+    _BLANK,
+    Wording("limits", too_long="'{key}' is {length:,} characters long; a title has at most {limit}, "
+            "so that it shows whole in every diagram: shorten it and say more in the summary"),
+]
+Text = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=TEXT_MAX, pattern=VISIBLE_PATTERN),
+    _BLANK,
+    Wording("limits", too_long="'{key}' is {length:,} characters long; a line of text has at most "
+            "{limit}: shorten it, split it into several entries, or move detail to a description"),
+]
+Note = Annotated[
+    str,
+    StringConstraints(max_length=NOTE_MAX),
+    Wording("limits", too_long="'{key}' is {length:,} characters long; at most {limit}: shorten it"),
+]
+Markdown = Annotated[
+    str,
+    StringConstraints(max_length=MARKDOWN_MAX),
+    Wording("limits", too_long="'{key}' is {length:,} characters long; a description has at most {limit:,}: "
+            "shorten it or link to a longer document"),
+]
 Percent = Annotated[
     StrictInt | StrictFloat,
     Field(ge=0, le=100),
@@ -187,11 +226,11 @@ class Kpi(Model):
 class Charter(Model):
     """The three questions that place a social media team."""
 
-    purpose: str | None = None
+    purpose: Markdown | None = None
     """Why the organization is on social media at all."""
-    strategy: str | None = None
+    strategy: Markdown | None = None
     """Which objectives come first, and why."""
-    placement: str | None = None
+    placement: Markdown | None = None
     """Where the social media team sits in the organization, and why there."""
 
 
@@ -199,11 +238,11 @@ class Organization(Entity):
     """The organization: its name, its social media charter and the coordinating hub (org/organization.yml)."""
 
     KIND: ClassVar[str] = "organization"
-    name: Text
+    name: Title
     """The organization's name, shown as the site's title."""
-    summary: str | None = None
+    summary: Note | None = None
     """One sentence for the home page."""
-    description: str | None = None
+    description: Markdown | None = None
     """Longer Markdown."""
     charter: Charter | None = None
     """The three questions that place a social media team."""
@@ -215,11 +254,11 @@ class Department(Entity):
     """A department that takes part in social media work (org/departments/<id>.yml)."""
 
     KIND: ClassVar[str] = "department"
-    title: Text
+    title: Title
     """The department's name."""
     summary: Text
     """One line: what the department is for."""
-    description: str | None = None
+    description: Markdown | None = None
     """Longer Markdown."""
     parent: DepartmentId | None = None
     """Department this one belongs to; departments form a tree."""
@@ -233,7 +272,7 @@ class Role(Entity):
     """A role: what it does, where it sits, whom it reports to (org/roles/<id>.yml)."""
 
     KIND: ClassVar[str] = "role"
-    title: Text
+    title: Title
     """The role's name."""
     summary: Text
     """One line: what the role is for."""
@@ -259,13 +298,13 @@ class Metric(Entity):
     """A number the team watches, in one of three layers of analysis (playbook/metrics/<id>.yml)."""
 
     KIND: ClassVar[str] = "metric"
-    title: Text
+    title: Title
     """The metric's name."""
     summary: Text
     """One line: how it is computed."""
     layer: Layer
     """Layer of analysis: media, conversation or network."""
-    source: str | None = None
+    source: Note | None = None
     """Where the number comes from."""
 
 
@@ -273,13 +312,13 @@ class Channel(Entity):
     """One account on one platform, serving one function (playbook/channels/<id>.yml)."""
 
     KIND: ClassVar[str] = "channel"
-    title: Text
+    title: Title
     """The account's name."""
     summary: Text
     """One line: what the account is for."""
     platform: Platform
     """The platform the account is on."""
-    handle: str | None = None
+    handle: Note | None = None
     """The account's handle, such as `@kopinusantara`."""
     url: Url | None = None
     """Address of the account (http, https or mailto)."""
@@ -289,9 +328,9 @@ class Channel(Entity):
     """Role accountable for the account."""
     operators: list[RoleId] = []
     """Roles that post and reply."""
-    voice: str | None = None
+    voice: Markdown | None = None
     """The account's personality."""
-    audience: str | None = None
+    audience: Markdown | None = None
     """Who the account speaks to."""
     response_time: Duration | None = None
     """First answer to comments and messages: `<n>m`, `<n>h` or `<n>d`."""
@@ -316,7 +355,7 @@ class Objective(Entity):
     """Why the organization posts: a goal with one accountable role (playbook/objectives/<id>.yml)."""
 
     KIND: ClassVar[str] = "objective"
-    title: Text
+    title: Title
     """The objective's name."""
     summary: Text
     """One line: what success looks like."""
@@ -334,7 +373,7 @@ class Theme(Entity):
     """A content theme or pillar (playbook/themes/<id>.yml)."""
 
     KIND: ClassVar[str] = "theme"
-    title: Text
+    title: Title
     """The theme's name."""
     summary: Text
     """One line: what the theme is about."""
@@ -346,7 +385,7 @@ class Theme(Entity):
     """Accounts that carry the theme."""
     owner: RoleId | None = None
     """Role that plans the theme."""
-    cadence: str | None = None
+    cadence: Note | None = None
     """How often it is posted."""
     formats: list[Text] = []
     """Formats: carousel, short video, live…"""
@@ -376,7 +415,7 @@ class Workflow(Entity):
     """Who hands what to whom, step by step (playbook/workflows/<id>.yml)."""
 
     KIND: ClassVar[str] = "workflow"
-    title: Text
+    title: Title
     """The workflow's name."""
     summary: Text
     """One line: what the workflow is for."""

@@ -86,6 +86,8 @@ def _type(prop: dict[str, Any], owner: str, kinds: tuple[str, ...]) -> str:
     if kind == "array":
         items = prop.get("items", {})
         item = f"{_or(kinds)} ids" if kinds and items.get("pattern") == ID_PATTERN else _type(items, owner, kinds)
+        if item.startswith("text, up to "):
+            item = f"texts of up to {item.removeprefix('text, up to ')} each"
         least = prop.get("minItems")
         return f"list of {item}" + (f", at least {least}" if least else "")
     if kind == "integer":
@@ -103,7 +105,8 @@ def _type(prop: dict[str, Any], owner: str, kinds: tuple[str, ...]) -> str:
         return "address"
     if "enum" in prop:
         return "one of the values"
-    return "text"
+    longest = prop.get("maxLength")
+    return f"text, up to {longest:,} characters" if longest else "text"
 
 
 def _allowed(prop: dict[str, Any]) -> str:

@@ -132,3 +132,13 @@ def test_a_long_loop_is_one_cycle(tmp_path: Path) -> None:
         f"role 'level-00001' reports to itself through a cycle: {chain}",
     ]
     assert [p for p in result.errors if p.rule != "cycle"] == []
+
+
+def test_a_file_name_ending_in_a_newline_is_not_an_id(tmp_path: Path) -> None:
+    """Python's `$` matches before a final newline: such a name passed, then crashed the build."""
+    project = overlay(BASE, tmp_path / "p")
+    (project / "org" / "roles" / "care-manager.yml").rename(project / "org" / "roles" / "care-manager\n.yml")
+    result = validate(project)
+    assert any(
+        p.rule == "id" and p.message.startswith("file name 'care-manager\n' is not a valid id") for p in result.errors
+    ), [str(p) for p in result.errors]

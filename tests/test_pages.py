@@ -335,7 +335,7 @@ def write_hostile_project(root: Path, title: str = "R&D <Team>") -> Path:
         target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
     evil = "<script>alert('x')</script> **bold** [js](javascript:alert(1)) {: onclick=alert(1) } | pipe"
-    long_title = "Sangat panjang " * 30 + "☕🇮🇩"
+    long_title = "Sangat panjang " * 3 + "☕🇮🇩"  # near the 60-character limit
     root.mkdir(parents=True, exist_ok=True)
     (root / "mkdocs.yml").write_text("site_name: Hostile\n", encoding="utf-8")
     put("org/organization.yml", {
