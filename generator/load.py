@@ -8,8 +8,10 @@ its model and reports what is wrong as `path:line:column` problems. Cross-file r
 from __future__ import annotations
 
 import difflib
+import errno
 import os
 import re
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +37,9 @@ from .yamlread import MAX_FILE_BYTES, Document, read_bytes, too_large
 _ID = re.compile(ID_PATTERN)
 YAML_SUFFIXES = (".yml", ".yaml")
 ORGANIZATION_FILE = "org/organization.yml"
+
+RESERVED_IDS = {"index": "each kind's list of entities is its index page"}
+"""Ids no entity may have, because a generated page already has that name in every kind's folder."""
 
 KIND_OF_FOLDER = {kind.folder: kind.name for kind in KINDS if kind.name != "organization"}
 
@@ -77,25 +82,43 @@ def find_project(config_file: str | os.PathLike[str] | None = None) -> Path:
 
 
 def discover(root: Path, problems: Problems) -> list[tuple[str, str]]:
-    """Every YAML file of the playbook as (kind, relative path), in path order."""
+    """Every YAML file of the playbook as (kind, relative path), in path order.
+
+    Only plain files inside the project are listed. Anything else under `org/` and
+    `playbook/` is a located problem, found without opening it: a named pipe would hang
+    the read, a device would never end, a link could point anywhere."""
     found: list[tuple[str, str]] = []
+    real_root = Path(os.path.realpath(root))
     for top in TOP_FOLDERS:
         base = root / top
         if not base.is_dir():
             continue
-        for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+        if base.is_symlink() and not _inside(base, real_root):
+            problems.add(Location(top), f"{top}/ links to a folder outside the project; copy it in instead", "layout")
+            continue
+        def unreadable(error: OSError, top: str = top) -> None:
+            where = Path(error.filename).relative_to(root).as_posix() if error.filename else top
+            problems.add(Location(where), f"folder cannot be read ({_reason(error)}); "
+                         "its files are left out: fix its permissions", "layout")
+
+        for dirpath, dirnames, filenames in os.walk(base, followlinks=False, onerror=unreadable):
+            folder = Path(dirpath)
+            for name in [d for d in dirnames if (folder / d).is_symlink()]:
+                dirnames.remove(name)
+                problems.add(Location((folder / name).relative_to(root).as_posix()),
+                             "folder is a link; the playbook does not follow links to folders: copy the files in",
+                             "layout")
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
                 if name.startswith(".#") or not name.endswith(YAML_SUFFIXES):
                     continue  # an editor's lock file, or not YAML at all
-                full = Path(dirpath) / name
+                full = folder / name
                 rel = full.relative_to(root).as_posix()
-                kind = _kind_of_path(rel)
-                if full.is_symlink() and not _inside(full, root):
-                    problems.add(
-                        Location(rel), "file links outside the project folder; copy it in instead", "layout"
-                    )
+                unusable = _not_a_plain_file(full, real_root)
+                if unusable:
+                    problems.add(Location(rel), unusable, "layout")
                     continue
+                kind = _kind_of_path(rel)
                 if kind is None:
                     problems.add(
                         Location(rel),
@@ -110,12 +133,42 @@ def discover(root: Path, problems: Problems) -> list[tuple[str, str]]:
     return found
 
 
-def _inside(path: Path, root: Path) -> bool:
+_SPECIAL = {
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFDIR: "a folder",
+}
+
+
+def _not_a_plain_file(full: Path, real_root: Path) -> str | None:
+    """Why `full` must not be read, or None for a plain file inside the project."""
     try:
-        path.resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
+        if full.is_symlink():
+            target = Path(os.path.realpath(full, strict=True))
+            if not _inside(target, real_root):
+                return "file links outside the project folder; copy it in instead"
+        mode = full.stat().st_mode
+    except FileNotFoundError:
+        return "file is a link to nothing (the file it points to is gone); remove the link or copy the file in"
+    except (RuntimeError, OSError) as exc:  # ELOOP: a link that leads back to itself
+        if isinstance(exc, RuntimeError) or exc.errno == errno.ELOOP:
+            return "file is a link that loops back on itself; remove the link"
+        return f"file cannot be read ({_reason(exc)}); fix its permissions"
+    if not stat.S_ISREG(mode):
+        what = _SPECIAL.get(stat.S_IFMT(mode), "not a plain file")
+        return f"file is {what}, not a plain file; the playbook reads only plain YAML files"
+    return None
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror.lower() if error.strerror else str(error)
+
+
+def _inside(path: Path, real_root: Path) -> bool:
+    """Whether `path`, links followed, lies inside the project folder."""
+    return Path(os.path.realpath(path)).is_relative_to(real_root)
 
 
 def _kind_of_path(rel: str) -> str | None:
@@ -146,16 +199,28 @@ _file_cache: dict[Path, _Cached] = {}
 
 
 def _read(full: Path, rel: str) -> tuple[Document | None, list[Problem]]:
-    """Read a file, reusing the last parse while its size and modification time stay."""
-    stat = full.stat()
-    stamp = (stat.st_mtime_ns, stat.st_size)
-    cached = _file_cache.get(full)
-    if cached and cached.stamp == stamp:
-        return cached.doc, cached.problems
-    if stat.st_size > MAX_FILE_BYTES:  # said without reading a 50 MB file into memory
-        doc, problems = None, [too_large(rel, stat.st_size)]
-    else:
-        doc, problems = read_bytes(full.read_bytes(), rel)
+    """Read a file, reusing the last parse while its size and modification time stay.
+
+    The file is opened without blocking and read up to the size limit, whatever its size
+    claims to be: `st_size` is 0 for a pipe or a device, which are refused by `discover`
+    but could be swapped in between."""
+    try:
+        fd = os.open(full, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        return None, [Problem(Location(rel), f"file cannot be read ({_reason(exc)}); fix its permissions", "layout")]
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return None, [Problem(Location(rel), "file is not a plain file; the playbook reads only plain YAML files", "layout")]
+        stamp = (info.st_mtime_ns, info.st_size)
+        cached = _file_cache.get(full)
+        if cached and cached.stamp == stamp:
+            return cached.doc, cached.problems
+        if info.st_size > MAX_FILE_BYTES:  # said without reading a 50 MB file into memory
+            doc, problems = None, [too_large(rel, info.st_size)]
+        else:
+            raw = handle.read(MAX_FILE_BYTES + 1)  # never more, whatever the size said
+            doc, problems = read_bytes(raw, rel)
     _file_cache[full] = _Cached(stamp, doc, problems)
     return doc, problems
 
@@ -207,6 +272,8 @@ def _file_name_problem(kind: str, eid: str) -> str | None:
         )
     if eid == "organization":
         return "the id 'organization' is reserved for org/organization.yml; rename the file"
+    if eid in RESERVED_IDS:
+        return f"the id '{eid}' is reserved: {RESERVED_IDS[eid]}; rename the file"
     return None
 
 

@@ -7,10 +7,18 @@ loader uses.
 from __future__ import annotations
 
 import difflib
+import errno
+import os
 import random
+import shutil
+import stat
 import string
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from generator import load
 from generator.project import validate
 from generator.rules import MAX_DEPTH
 from generator.suggest import SMALL, Suggester
@@ -142,3 +150,102 @@ def test_a_file_name_ending_in_a_newline_is_not_an_id(tmp_path: Path) -> None:
     assert any(
         p.rule == "id" and p.message.startswith("file name 'care-manager\n' is not a valid id") for p in result.errors
     ), [str(p) for p in result.errors]
+
+
+# -- files that are not plain files: refused where they are, without being opened ------------
+
+
+def special_project(tmp_path: Path) -> Path:
+    return overlay(BASE, tmp_path / "p")
+
+
+def layout_errors(project: Path) -> list[str]:
+    return [str(p) for p in validate(project).errors if p.rule == "layout"]
+
+
+def test_a_named_pipe_is_refused_without_waiting(tmp_path: Path) -> None:
+    """A FIFO named *.yml hung validate, build and serve: opening it waits for a writer."""
+    project = special_project(tmp_path)
+    os.mkfifo(project / "org" / "roles" / "pipe.yml")
+    assert layout_errors(project) == [
+        "org/roles/pipe.yml:1:1: error: file is a named pipe, not a plain file; the playbook reads only "
+        "plain YAML files [layout]"
+    ]
+
+
+def test_a_device_is_refused_without_reading(tmp_path: Path) -> None:
+    """A device has st_size 0, so the size check passed and /dev/zero was read for ever."""
+    project = special_project(tmp_path)
+    device = project / "org" / "roles" / "zero.yml"
+    try:
+        os.mknod(device, stat.S_IFCHR | 0o600, os.makedev(1, 5))
+    except PermissionError:  # not root: a link to /dev/zero is refused as leaving the project
+        device.symlink_to("/dev/zero")
+        assert layout_errors(project) == [
+            "org/roles/zero.yml:1:1: error: file links outside the project folder; copy it in instead [layout]"
+        ]
+        return
+    assert layout_errors(project) == [
+        "org/roles/zero.yml:1:1: error: file is a device, not a plain file; the playbook reads only plain YAML "
+        "files [layout]"
+    ]
+
+
+def test_dangling_and_looping_links_are_located(tmp_path: Path) -> None:
+    project = special_project(tmp_path)
+    roles = project / "org" / "roles"
+    (roles / "gone.yml").symlink_to(roles / "nowhere.yml")
+    (roles / "loop-a.yml").symlink_to(roles / "loop-b.yml")
+    (roles / "loop-b.yml").symlink_to(roles / "loop-a.yml")
+    (roles / "alias.yml").symlink_to(roles / "care-manager.yml")  # inside the project: read as usual
+    assert layout_errors(project) == [
+        "org/roles/gone.yml:1:1: error: file is a link to nothing (the file it points to is gone); remove the "
+        "link or copy the file in [layout]",
+        "org/roles/loop-a.yml:1:1: error: file is a link that loops back on itself; remove the link [layout]",
+        "org/roles/loop-b.yml:1:1: error: file is a link that loops back on itself; remove the link [layout]",
+    ]
+
+
+def test_linked_folders_are_not_followed(tmp_path: Path) -> None:
+    """A linked org/ was read from wherever it pointed: files outside the project became pages."""
+    outside = tmp_path / "outside"
+    (outside / "roles").mkdir(parents=True)
+    (outside / "roles" / "secret.yml").write_text("title: Secret\nsummary: x\ndepartment: care\nresponsibilities: [x]\n")
+    project = special_project(tmp_path)
+    (project / "org" / "roles" / "more").symlink_to(outside / "roles")
+    assert layout_errors(project) == [
+        "org/roles/more:1:1: error: folder is a link; the playbook does not follow links to folders: copy the "
+        "files in [layout]"
+    ]
+    shutil.move(str(project / "playbook"), str(outside / "playbook"))
+    (project / "playbook").symlink_to(outside / "playbook")
+    assert "playbook:1:1: error: playbook/ links to a folder outside the project; copy it in instead [layout]" in (
+        layout_errors(project)
+    )
+
+
+def test_unreadable_files_and_folders_are_one_located_error_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As root every file is readable, so the refusals are simulated where the OS would give them."""
+    project = special_project(tmp_path)
+    real_open, real_walk = os.open, os.walk
+
+    def deny_open(path: Any, flags: int, *args: Any) -> int:
+        if str(path).endswith("care-manager.yml"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, flags, *args)
+
+    def deny_walk(top: Any, **kwargs: Any) -> Any:
+        if str(top).endswith("playbook"):
+            kwargs["onerror"](PermissionError(errno.EACCES, "Permission denied", str(top)))
+            return iter(())
+        return real_walk(top, **kwargs)
+
+    monkeypatch.setattr(load.os, "open", deny_open)
+    monkeypatch.setattr(load.os, "walk", deny_walk)
+    assert layout_errors(project) == [
+        "org/roles/care-manager.yml:1:1: error: file cannot be read (permission denied); fix its permissions [layout]",
+        "playbook:1:1: error: folder cannot be read (permission denied); its files are left out: fix its "
+        "permissions [layout]",
+    ]
