@@ -87,7 +87,7 @@ class Md(Markup):
 # Markdown's control characters in running text. `.`, `-`, `+` and `(`/`)` only matter at
 # the start of a line or after `]`; escaping them everywhere would make the Markdown unreadable,
 # so `md_text` handles the line start and `[`/`]` separately.
-_TEXT_SPECIALS = re.compile(r"([\\`*_\[\]{}#|!~])")
+_TEXT_SPECIALS = re.compile(r"([\\`*_\[\]{}#|!])")
 _LINE_START_MARKER = re.compile(r"^([-+]|\d+(?=[.)]))")
 
 
@@ -96,14 +96,20 @@ def md_text(value: object) -> Md:
     text = " ".join(str(value).split())
     text = html.escape(text, quote=False)
     text = _TEXT_SPECIALS.sub(r"\\\1", text)
+    # `~~` strikes text through on GitHub (the job summary); Python-Markdown shows `\~` as written
+    text = text.replace("~", "&#126;")
     # a leading `-`, `+` or `1.` would start a list where the text begins a line
     text = _LINE_START_MARKER.sub(lambda m: "\\" + m.group(1) if not m.group(1)[0].isdigit() else m.group(1) + "\\", text)
     return Md(text)
 
 
 def html_text(value: object) -> Md:
-    """Plain text inside HTML that we write ourselves (attribute values included)."""
-    return Md(html.escape(" ".join(str(value).split()), quote=True))
+    """Plain text inside HTML that we write ourselves (attribute values included).
+
+    `[` and `]` are written as character references too: they read the same, and no Markdown
+    dialect that looks into HTML blocks can find a link in them."""
+    text = html.escape(" ".join(str(value).split()), quote=True)
+    return Md(text.replace("[", "&#91;").replace("]", "&#93;"))
 
 
 def allowed_url(url: str) -> bool:

@@ -152,8 +152,9 @@ def site_problems(site: Path) -> dict[str, list[str]]:
 # Markdown: a destination with a scheme, in an inline link or image, or a reference definition
 # (anywhere on a line: inside a quote, a list item or an indented block it still counts in
 # some dialect), the destination possibly on the next line.
-_MD_INLINE = re.compile(r"\]\(\s*<?([^\s)>]*)")
-_MD_REFERENCE = re.compile(r"\[(?:[^\[\]\\]|\\.)+\]:[ \t]*(?:\r?\n[ \t>]*)?<?([^\s>]*)")
+_UNESCAPED = r"(?:^|(?<=[^\\]))(?:\\\\)*"  # a bracket no backslash escapes
+_MD_INLINE = re.compile(_UNESCAPED + r"\]\(\s*<?([^\s)>]*)")
+_MD_REFERENCE = re.compile(_UNESCAPED + r"\[(?:[^\[\]\\]|\\.)+\]:[ \t]*(?:\r?\n[ \t>]*)?<?([^\s>]*)")
 _MD_AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.\-]*:[^\s<>]*)>")
 EXTENSIONS = ["toc", "tables", "admonition", "attr_list", "md_in_html"]
 

@@ -22,7 +22,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from .active_content import site_problems
-from .test_problems import BASE, CASE_NAMES, build_case, overlay, snapshot
+from .test_problems import CASE_NAMES, build_case, overlay, snapshot
 
 HOSTILE = Path(__file__).parent / "hostile"
 HOSTILE_CASES = sorted(p.name for p in HOSTILE.iterdir() if p.is_dir())
