@@ -352,11 +352,13 @@ def sanitize_html(fragment: str) -> str:
 
 
 _TOKEN = re.compile(
-    r"""(?P<text>[^<]+)
-    |<(?P<tag>[a-zA-Z][a-zA-Z0-9-]*)(?P<attrs>(?:[ \t\n]+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:=(?:"[^"]*"|'[^']*'))?)*)[ \t\n]*/?>
-    |</(?P<end>[a-zA-Z][a-zA-Z0-9-]*)>""",
+    r"""([^<]+)
+    |<([a-zA-Z][a-zA-Z0-9-]*)((?:[ \t\n]+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:=(?:"[^"]*"|'[^']*'))?)*)[ \t\n]*(/?)>
+    |</([a-zA-Z][a-zA-Z0-9-]*)>
+    |([\s\S])""",
     re.VERBOSE,
 )
+"""Text, a start tag (name, attributes, `/`), an end tag, or anything else (not the plain form)."""
 _ATTRIBUTE = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:=(?:"([^"]*)"|'([^']*)'))?""")
 
 
@@ -366,38 +368,31 @@ def _tokens(fragment: str) -> list[object] | None:
     both write: every attribute value quoted, no comment, no `<!…>`, no stray `<`. Whatever is
     not in that form is never kept as it is (see `sanitize_html`)."""
     tokens: list[object] = []
-    position = 0
-    for match in _TOKEN.finditer(fragment):
-        if match.start() != position:
-            return None
-        position = match.end()
-        if match.group("text") is not None:
-            text = html.unescape(match.group("text"))
-            if tokens and isinstance(tokens[-1], str):
-                tokens[-1] += text
-            else:
-                tokens.append(text)
-        elif match.group("tag") is not None:
-            attrs = tuple(
-                (m.group(1).lower(), _attribute_value(m.group(1).lower(), m.group(2), m.group(3)))
-                for m in _ATTRIBUTE.finditer(match.group("attrs"))
-            )
-            tokens.append(("<", match.group("tag").lower(), attrs))
-            if match.group(0).endswith("/>") and match.group("tag").lower() not in _VOID:
+    unescape = html.unescape
+    for text, tag, attrs, slash, end, _other in _TOKEN.findall(fragment):
+        if text:
+            tokens.append(unescape(text))  # never two texts in a row: `[^<]+` takes all
+        elif tag:
+            tag = tag.lower()
+            if slash and tag not in _VOID:
                 return None  # `<div/>` opens a div in HTML: not the plain form
+            tokens.append(("<", tag, tuple(
+                (name.lower(), _attribute_value(name.lower(), double, single))
+                for name, double, single in _ATTRIBUTE.findall(attrs)
+            ) if attrs else ()))
+        elif end:
+            tokens.append(("</", end.lower()))
         else:
-            tokens.append(("</", match.group("end").lower()))
-    return tokens if position == len(fragment) else None
+            return None
+    return tokens
 
 
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 
 
-def _attribute_value(name: str, double: str | None, single: str | None) -> str | None:
-    raw = double if double is not None else single
-    if raw is None:
-        return None
-    value = html.unescape(raw)
+def _attribute_value(name: str, double: str, single: str) -> str:
+    # `open` and `open=""` are the same attribute; nh3 writes the second
+    value = html.unescape(double or single)
     # nh3 writes `style="width:10%"` for `style="width: 10%;"`
     if name == "style":
         return re.sub(r"\s*([:;])\s*", r"\1", value.strip()).rstrip(";")
