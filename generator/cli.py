@@ -15,6 +15,7 @@ import click
 
 from . import __version__
 from .errors import PlaybookError, Problem
+from .escape import github_data, github_property
 from .load import find_project
 from .model import FILE_KINDS, KIND
 from .project import Result, validate
@@ -92,12 +93,10 @@ def format_problems(problems: list[Problem], fmt: str) -> str:
     if fmt == "github":
         lines = []
         for p in problems:
-            message = f"{p.message} [{p.rule}]"
-            message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            path = p.location.path.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
             lines.append(
-                f"::{p.severity} file={path},line={p.location.line},col={p.location.column},"
-                f"title={p.rule}::{message}"
+                f"::{p.severity} file={github_property(p.location.path)},line={p.location.line},"
+                f"col={p.location.column},title={github_property(p.rule)}::"
+                + github_data(f"{p.message} [{p.rule}]")
             )
         return "".join(line + "\n" for line in lines)
     return "".join(f"{p}\n" for p in problems)

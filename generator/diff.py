@@ -24,6 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .errors import UsageError
+from .escape import md_text as escape_markdown  # names inside a sentence of the job summary
 from .model import FILE_KINDS, KIND_ORDER, PLURALS, TOP_FOLDERS, Entity, Playbook
 from .project import Result, validate
 from .rules import REFERENCE_FIELDS
@@ -129,17 +130,6 @@ def _markdown(part: Part) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
-
-
-# names always stand inside a sentence, never at the start of a line, so only the
-# characters that act anywhere in a line need escaping
-_MARKDOWN_SPECIAL = "\\`*_[]|~"
-
-
-def escape_markdown(text: str) -> str:
-    """Text from YAML made inert in Markdown: no emphasis, links, tables or HTML."""
-    text = _one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
 
 
 # -- reading a revision ------------------------------------------------------------------

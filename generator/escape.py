@@ -1,4 +1,7 @@
-"""Escaping at the boundary: every string from YAML enters Markdown through one of these.
+"""Escaping at the boundary: one escaper per target, and the allowlist that decides what a page may hold.
+
+Every string from YAML enters Markdown, HTML, DOT or a GitHub workflow command through this
+module, and the HTML of every generated page passes `sanitize_html` before it is published.
 
 The YAML format promises that text fields accept Markdown but that raw HTML in any field is
 shown as text, never executed. So:
@@ -11,13 +14,28 @@ shown as text, never executed. So:
   and `{`/`}` are escaped so an `attr_list` extension cannot add attributes such as `onclick`.
 - `md_inline` is `md_block` folded onto one line, safe inside a table cell.
 - `md_url` is for a link destination.
-- `html_text` is for text inside HTML we write ourselves (the share bars).
+- `html_text` is for text inside HTML we write ourselves (the share bars), and for attribute
+  values: it escapes quotes too.
+- `sanitize_html` is the last word on a generated page's content: an allowlist of elements,
+  attributes and URL schemes (http, https, mailto and relative links to our own pages),
+  applied by nh3 (Ammonia) on the HTML Markdown produced. The escapers above keep YAML text
+  from becoming markup; `sanitize_html` makes sure that, whatever they miss, no script, event
+  handler, embedded document or `javascript:`/`data:` link reaches a reader.
+- `url_path` percent-encodes a file path that goes into a URL (edit links).
+- `dot_text` and `html_label` are for Graphviz: a plain DOT attribute (tooltip) and text
+  inside an HTML-like label; `own_page_path` is the only URL a diagram may link to.
+- `github_data` and `github_property` are for GitHub workflow commands (`::error file=…::…`).
 
 Code spans and fenced code blocks are turned into HTML here (`<code>`, `<pre><code>`) with
 their content escaped once, so Markdown never sees a backtick of ours: whatever Markdown would
 make of an odd pairing of backticks, no text escapes the escaping.
 
-Every function returns `Md`, a `str` (`Markup`) subclass that marks text as ready for Markdown; the page
+Reference definitions are never made from YAML text: every `]:` is written `]&#58;`, which
+reads the same but defines nothing, in Python-Markdown and in CommonMark, wherever it stands
+(a quote, a list item, an admonition, the destination on the next line). An inline link or
+image keeps working only when its destination is allowed.
+
+The Markdown escapers return `Md`, a `str` (`Markup`) subclass that marks text as ready for Markdown; the page
 templates refuse to print a plain `str` (see `pages.py`), so nothing is printed unescaped and
 nothing is escaped twice.
 """
@@ -26,10 +44,32 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import quote
 
+import graphviz
+import nh3
 from markupsafe import Markup
 
-__all__ = ["Md", "md_text", "md_inline", "md_block", "md_url", "html_text"]
+__all__ = [
+    "ALLOWED_SCHEMES",
+    "Md",
+    "allowed_url",
+    "dot_text",
+    "github_data",
+    "github_property",
+    "html_label",
+    "html_text",
+    "md_block",
+    "md_inline",
+    "md_text",
+    "md_url",
+    "own_page_path",
+    "sanitize_html",
+    "url_path",
+]
+
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
+"""URL schemes a link from YAML may have; relative URLs (our own pages, `#anchors`) are allowed too."""
 
 
 class Md(Markup):
@@ -56,20 +96,31 @@ def md_text(value: object) -> Md:
     text = " ".join(str(value).split())
     text = html.escape(text, quote=False)
     text = _TEXT_SPECIALS.sub(r"\\\1", text)
+    # `~~` strikes text through on GitHub (the job summary); Python-Markdown shows `\~` as written
+    text = text.replace("~", "&#126;")
     # a leading `-`, `+` or `1.` would start a list where the text begins a line
     text = _LINE_START_MARKER.sub(lambda m: "\\" + m.group(1) if not m.group(1)[0].isdigit() else m.group(1) + "\\", text)
     return Md(text)
 
 
 def html_text(value: object) -> Md:
-    """Plain text inside HTML that we write ourselves (attribute values included)."""
-    return Md(html.escape(" ".join(str(value).split()), quote=True))
+    """Plain text inside HTML that we write ourselves (attribute values included).
+
+    `[` and `]` are written as character references too: they read the same, and no Markdown
+    dialect that looks into HTML blocks can find a link in them."""
+    text = html.escape(" ".join(str(value).split()), quote=True)
+    return Md(text.replace("[", "&#91;").replace("]", "&#93;"))
+
+
+def allowed_url(url: str) -> bool:
+    """Whether a link may point there: http, https, mailto or a relative URL (no scheme)."""
+    return _scheme(url) in (None, *ALLOWED_SCHEMES)
 
 
 def md_url(url: str) -> Md:
     """A link destination: only http(s), mailto and relative paths; anything else is dropped."""
     url = url.strip()
-    if _scheme(url) not in (None, "http", "https", "mailto"):
+    if not allowed_url(url):
         return Md("#")
     return Md(
         html.escape(url, quote=True)
@@ -203,12 +254,12 @@ def _closing_run(text: str, position: int, length: int) -> int | None:
 _BLOCKQUOTE = re.compile(r"^( {0,3}(?:&gt; ?)+)", re.MULTILINE)
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _INLINE_LINK = re.compile(r"\]\(\s*(&lt;)?([^)]*)")
-_REFERENCE_DEF = re.compile(r"^( {0,3})\[([^\]\n]+)\]:[ \t]*(&lt;)?(\S*)", re.MULTILINE)
 _AUTOLINK = re.compile(r"&lt;((?:https?://|mailto:)(?:(?!&lt;|&gt;)[^\s\"'`<>])+)&gt;")
 
 
 def _scheme(url: str) -> str | None:
-    # browsers drop tabs and newlines inside URLs and ignore case: so do we, before judging
+    # browsers drop controls and spaces around a URL, tabs and newlines inside it, and ignore
+    # case: so do we, before judging
     cleaned = "".join(ch for ch in url if ch > " " and ch != "\x7f")
     found = _SCHEME.match(cleaned)
     return found.group(1).lower() if found else None
@@ -226,20 +277,181 @@ def _escape_prose(text: str, *, table: bool) -> str:
     # `<https://…>` autolinks are the one use of `<` Markdown needs: give them back
     text = _AUTOLINK.sub(lambda m: "<" + html.unescape(m.group(1)) + ">", text)
     text = _INLINE_LINK.sub(_check_inline_link, text)
-    text = _REFERENCE_DEF.sub(_check_reference, text)
-    return text
+    # no reference definition from YAML, wherever Markdown might look for one
+    return text.replace("]:", "]&#58;")
 
 
 def _check_inline_link(match: re.Match[str]) -> str:
     target = match.group(2)
-    if _scheme(html.unescape(target)) in (None, "http", "https", "mailto"):
+    if allowed_url(html.unescape(target)):
         return match.group(0)
-    # `]\(` is no link: the text shows as written
-    return "]\\(" + match.group(0)[2:]
+    # `]&#40;` is no link in any Markdown: the text shows as written
+    return "]&#40;" + match.group(0)[2:]
 
 
-def _check_reference(match: re.Match[str]) -> str:
-    target = match.group(4)
-    if _scheme(html.unescape(target)) in (None, "http", "https", "mailto"):
-        return match.group(0)
-    return match.group(1) + "\\[" + match.group(0)[len(match.group(1)) + 1 :]
+# --- HTML: the allowlist over a generated page's content ------------------------------------
+
+_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em",
+    "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
+    "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub", "summary", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "var",
+})
+"""What Python-Markdown, its standard extensions, Material's Markdown and our templates write."""
+_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang", "dir", "role", "aria-label", "aria-labelledby",
+          "aria-describedby", "aria-hidden", "tabindex"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "ol": {"start", "type"},
+    "td": {"style", "colspan", "rowspan", "align"},
+    "th": {"style", "colspan", "rowspan", "align", "scope"},
+    "span": {"style"},
+    "div": {"data-key"},
+    "details": {"open"},
+}
+"""Attributes per element; no `on…` handler, no `style` that could cover the page (see below)."""
+_STYLE_PROPERTIES = frozenset({"text-align", "width"})
+"""The only CSS a generated page sets inline: table column alignment and the share bars' widths."""
+
+
+def _clean(fragment: str) -> str:
+    return nh3.clean(
+        fragment,
+        tags=set(_TAGS),
+        clean_content_tags={"script", "style"},
+        attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
+        strip_comments=True,
+        link_rel=None,
+        url_schemes=set(ALLOWED_SCHEMES),
+        filter_style_properties=set(_STYLE_PROPERTIES),
+    )
+
+
+def sanitize_html(fragment: str) -> str:
+    """The HTML of a generated page's content, with everything outside the allowlist removed.
+
+    nh3 (Ammonia, on html5ever, the HTML parser of the standard that browsers follow) parses
+    the fragment and keeps only allowed elements and attributes, links with an allowed scheme
+    or none, and `text-align`/`width` in a `style`; `<script>` and `<style>` go with their text.
+
+    The result is what the page publishes, but written as our Markdown wrote it: when the
+    input is in plain form (every attribute quoted, no comments, nothing a browser would
+    read another way, see `_tokens`) and is the same document as the cleaned HTML, token for
+    token (elements, attributes and their decoded values, text), the input's own bytes are
+    returned, so a page with nothing to remove stays byte-identical (`&para;` stays `&para;`,
+    `<br />` stays `<br />`). As soon as anything differs, the cleaned HTML is returned.
+    """
+    cleaned = _clean(fragment)
+    if cleaned == fragment:
+        return fragment
+    ours = _tokens(fragment)
+    if ours is not None and ours == _tokens(cleaned):
+        return fragment
+    return cleaned
+
+
+_TOKEN = re.compile(
+    r"""([^<]+)
+    |<([a-zA-Z][a-zA-Z0-9-]*)((?:[ \t\n]+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:=(?:"[^"]*"|'[^']*'))?)*)[ \t\n]*(/?)>
+    |</([a-zA-Z][a-zA-Z0-9-]*)>
+    |([\s\S])""",
+    re.VERBOSE,
+)
+"""Text, a start tag (name, attributes, `/`), an end tag, or anything else (not the plain form)."""
+_ATTRIBUTE = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:=(?:"([^"]*)"|'([^']*)'))?""")
+
+
+def _tokens(fragment: str) -> list[object] | None:
+    """The fragment as tokens (start tags with their decoded attributes, end tags, decoded
+    text), or None when it is not written in the plain, unambiguous form our Markdown and nh3
+    both write: every attribute value quoted, no comment, no `<!…>`, no stray `<`. Whatever is
+    not in that form is never kept as it is (see `sanitize_html`)."""
+    tokens: list[object] = []
+    unescape = html.unescape
+    for text, tag, attrs, slash, end, _other in _TOKEN.findall(fragment):
+        if text:
+            tokens.append(unescape(text))  # never two texts in a row: `[^<]+` takes all
+        elif tag:
+            tag = tag.lower()
+            if slash and tag not in _VOID:
+                return None  # `<div/>` opens a div in HTML: not the plain form
+            tokens.append(("<", tag, tuple(
+                (name.lower(), _attribute_value(name.lower(), double, single))
+                for name, double, single in _ATTRIBUTE.findall(attrs)
+            ) if attrs else ()))
+        elif end:
+            tokens.append(("</", end.lower()))
+        else:
+            return None
+    return tokens
+
+
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+
+
+def _attribute_value(name: str, double: str, single: str) -> str:
+    # `open` and `open=""` are the same attribute; nh3 writes the second
+    value = html.unescape(double or single)
+    # nh3 writes `style="width:10%"` for `style="width: 10%;"`
+    if name == "style":
+        return re.sub(r"\s*([:;])\s*", r"\1", value.strip()).rstrip(";")
+    return value
+
+
+# --- URLs -----------------------------------------------------------------------------------
+
+_OWN_PAGE = re.compile(r"[a-z0-9-]+(/[a-z0-9-]+)*/")
+
+
+def url_path(path: str) -> str:
+    """A file path for a URL (an edit link): every character but letters, digits, `/` and
+    `-._~` percent-encoded, so a folder name can never end an HTML attribute or add a query."""
+    return quote(path, safe="/")
+
+
+def own_page_path(path: str) -> str:
+    """A diagram link target: one of our own page paths (`roles/x/`), or ValueError.
+
+    Graphviz copies `URL`/`href` values into the SVG as they are (Debian's 2.43 does not even
+    escape `"`), so nothing but a path of ids may go there."""
+    if not _OWN_PAGE.fullmatch(path):
+        raise ValueError(f"not one of our page paths: {path!r}")
+    return path
+
+
+# --- Graphviz -------------------------------------------------------------------------------
+
+_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 cannot carry (and C1 controls): YAML's escapes can produce them; the SVG
+Graphviz writes would not parse."""
+
+
+def html_label(text: object) -> str:
+    """Text inside a Graphviz HTML-like label (`<TD>…</TD>`, `TITLE="…"`): one line, XML-safe,
+    `<`, `>`, `&` and quotes escaped, so no text can open a tag of the label language."""
+    return html.escape(" ".join(_XML_UNSAFE.sub("", str(text)).split()), quote=True)
+
+
+def dot_text(text: object) -> str:
+    """Text for a plain DOT attribute value (`tooltip`, `label` of a plain node): one line,
+    XML-safe, backslashes doubled (DOT's escapes such as `\\N` or `\\l` stay literal) and marked
+    as not HTML (`graphviz.nohtml`), so `<…>` is never read as an HTML-like label. The graphviz
+    package quotes the value and escapes `"` when it writes the DOT text."""
+    line = " ".join(_XML_UNSAFE.sub("", str(text)).split())
+    escaped: str = graphviz.escape(line)  # a str subclass the graphviz package knows: keep it
+    return escaped
+
+
+# --- GitHub workflow commands ---------------------------------------------------------------
+
+
+def github_data(text: str) -> str:
+    """The message of a workflow command (`::error …::<message>`): `%`, CR and LF encoded, as
+    GitHub's toolkit does, so a message can neither end the command nor start another one."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def github_property(text: str) -> str:
+    """A property value of a workflow command (`file=`, `title=`): also `:` and `,` encoded."""
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")

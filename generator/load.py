@@ -109,6 +109,15 @@ def discover(root: Path, problems: Problems) -> list[tuple[str, str]]:
                              "folder is a link; the playbook does not follow links to folders: copy the files in",
                              "layout")
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in [d for d in dirnames if not _ID.fullmatch(d)]:
+                # a folder's name goes into its pages' edit URLs: only ids, and nothing read inside
+                dirnames.remove(name)
+                problems.add(
+                    Location((Path(dirpath) / name).relative_to(root).as_posix() + "/"),
+                    f"folder name {name!r} is not an id; use lowercase letters, digits and hyphens "
+                    "(the files in it are not read)",
+                    "layout",
+                )
             for name in sorted(filenames):
                 if name.startswith(".#") or not name.endswith(YAML_SUFFIXES):
                     continue  # an editor's lock file, or not YAML at all

@@ -9,8 +9,11 @@
 - `on_files` adds the generated pages and diagrams in memory,
   points each page's edit button at its YAML file, and, when `mkdocs.yml` has no `nav`, builds
   a small navigation of the hand-written pages and the index pages only;
-- `on_page_markdown` gives each generated page an HTML-safe title and a clean edit URL;
-- `on_page_content` puts the diagrams back where Markdown saw only a placeholder.
+- `on_page_markdown` gives each generated page an HTML-safe title and a clean edit URL, and
+  percent-encodes every page's edit URL (Material prints it into `href` unescaped);
+- `on_page_content` runs each generated page's HTML through the allowlist
+  (`escape.sanitize_html`), then puts the diagrams back where Markdown saw only a placeholder:
+  the diagrams are our own SVG, drawn from escaped text with links to our own pages only.
 
 Entity pages are left out of the navigation (they are reached from the index tables, links
 and search), so the navigation stays the same size however large the organization grows.
@@ -23,7 +26,7 @@ import os
 import posixpath
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -37,6 +40,7 @@ from mkdocs.utils import nest_paths
 from . import targets
 from .engine import ENGINES
 from .errors import PlaybookError
+from .escape import sanitize_html, url_path
 from .labels import get_labels
 from .site import Output, generate, source_stamp
 
@@ -128,7 +132,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                     f"the generated page {path}; rename or remove it"
                 )
             if page is not None and page.source:
-                file.edit_uri = Path(os.path.relpath(self.root / page.source, docs_dir)).as_posix()
+                file.edit_uri = url_path(Path(os.path.relpath(self.root / page.source, docs_dir)).as_posix())
             files.append(file)
         if config.nav is None:
             config.nav = self._auto_nav = self._navigation(files, output)
@@ -142,12 +146,16 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             page.meta["title"] = html.escape(generated.title, quote=True)
             if page.edit_url:
                 page.edit_url = _normalized(page.edit_url)
+        if page.edit_url:
+            # a hand-written page's file name goes into the URL as it is, too
+            page.edit_url = _encoded(page.edit_url)
         return markdown
 
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         generated = self.output.pages.get(page.file.src_uri) if self.output else None
         if generated is None or not page.file.generated_by:
             return html_text
+        html_text = sanitize_html(html_text)
         for key, figure in generated.diagrams.items():
             html_text = html_text.replace(_slot(key), figure)
         return html_text
@@ -259,6 +267,12 @@ def _shown(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root).as_posix()
     except ValueError:
         return str(path)
+
+
+def _encoded(url: str) -> str:
+    """Percent-encode what a URL must not carry as it is (quotes, spaces, `<`, `>`, controls);
+    `%` escapes already there are kept."""
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
 
 
 def _normalized(url: str) -> str:
