@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 
 import graphviz
 
+from .facts import Facts, by_title
 from .labels import Labels
 from .load import Playbook
-from .model import PLURALS, Channel, Department, Entity, Objective, Role, Workflow
+from .model import PLURALS, Department, Entity, Objective, Role, Workflow
 
 # Placeholder colours. Graphviz rejects `currentColor` and CSS variables, so diagrams are
 # drawn with these and render.py replaces them in the SVG (see render.PALETTES).
@@ -52,6 +53,8 @@ TITLE_WIDTH = 22
 """Characters per line of a box title; longer titles wrap."""
 
 DIRECTORY_OF_KIND = PLURALS
+
+_LETTER = {"accountable": "A", "responsible": "R", "consulted": "C", "informed": "I"}
 
 _SAFE_PATH = re.compile(r"^[a-z0-9-]+(/[a-z0-9-]+)*/$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -247,65 +250,6 @@ def _link_cell(entity: Entity, content: str, *, align: str = "LEFT", extra: str 
         f'<TD HREF="{page_url(entity)}" TITLE="{_attr(entity.label)}" BGCOLOR="{PAPER}" '
         f'ALIGN="{align}" BALIGN="{align}"{extra}>{content}</TD>'
     )
-
-
-# -- who is where: computed once per playbook ------------------------------------------------
-
-
-def _by_title(entity: Entity) -> tuple[str, str]:
-    return (entity.label.casefold(), entity.id)
-
-
-@dataclass
-class Index:
-    """The playbook's relations, each list sorted by title: looked up once, so that
-    drawing a diagram per role stays linear in the size of the organization."""
-
-    reports: dict[str, list[Role]]
-    """Direct reports by manager id."""
-    roles_in: dict[str, list[Role]]
-    """Roles by department id."""
-    subdepartments: dict[str, list[Department]]
-    """Child departments by department id."""
-    channels_of: dict[str, list[Channel]]
-    """Channels a role owns (first) or operates, by role id."""
-    duties_of: dict[str, list[tuple[str, Objective]]]
-    """(RACI letter, objective) a role holds by name, A first, by role id."""
-    leads: set[str]
-    """Roles that lead a department."""
-
-    @classmethod
-    def of(cls, playbook: Playbook) -> Index:
-        reports: dict[str, list[Role]] = defaultdict(list)
-        roles_in: dict[str, list[Role]] = defaultdict(list)
-        for rid, role in playbook.roles.items():
-            if role.reports_to and role.reports_to != rid:
-                reports[role.reports_to].append(role)
-            roles_in[role.department].append(role)
-        subdepartments: dict[str, list[Department]] = defaultdict(list)
-        for did, department in playbook.departments.items():
-            if department.parent and department.parent != did:
-                subdepartments[department.parent].append(department)
-        channels_of: dict[str, list[Channel]] = defaultdict(list)
-        for channel in playbook.channels.values():
-            for rid in dict.fromkeys([channel.owner, *channel.operators]):
-                channels_of[rid].append(channel)
-        duties_of: dict[str, list[tuple[str, Objective]]] = defaultdict(list)
-        for objective in playbook.objectives.values():
-            raci = objective.raci
-            for letter, parties in (("A", [raci.accountable]), ("R", raci.responsible),
-                                    ("C", raci.consulted), ("I", raci.informed)):
-                for party in dict.fromkeys(parties):
-                    duties_of[party].append((letter, objective))
-        for rid, channels in channels_of.items():
-            channels.sort(key=lambda c: (c.owner != rid, *_by_title(c)))
-        for lists in (reports, roles_in, subdepartments):
-            for items in lists.values():
-                items.sort(key=_by_title)
-        for duties in duties_of.values():
-            duties.sort(key=lambda d: ("ARCI".index(d[0]), *_by_title(d[1])))
-        leads = {d.lead for d in playbook.departments.values() if d.lead}
-        return cls(dict(reports), dict(roles_in), dict(subdepartments), dict(channels_of), dict(duties_of), leads)
 
 
 # -- org charts ------------------------------------------------------------------------------
@@ -528,25 +472,18 @@ def _top_down(items: list[_Item], by_key: dict[str, _Item]) -> list[_Item]:
     return sorted(items, key=depth)
 
 
-def _department_tree(playbook: Playbook) -> dict[str, str | None]:
-    return {
-        d.id: d.parent if d.parent in playbook.departments and d.parent != d.id else None
-        for d in playbook.departments.values()
-    }
-
-
-def org_chart(playbook: Playbook, labels: Labels, index: Index | None = None) -> Diagram:
+def org_chart(playbook: Playbook, labels: Labels, facts: Facts | None = None) -> Diagram:
     """Every role in its department's frame, frames nested like departments, reporting lines."""
-    index = index or Index.of(playbook)
+    facts = facts or Facts(playbook)
     g = _graph({"newrank": "true", "rankdir": "LR", "splines": "line", "nodesep": "0.18", "ranksep": "0.3"})
     names = _Names()
     items: list[_Item] = []
-    for role in sorted(playbook.roles.values(), key=_by_title):
+    for role in by_title(playbook.roles.values()):
         cluster = role.department if role.department in playbook.departments else None
-        item = _role_item(labels, role, cluster, lead=role.id in index.leads)
+        item = _role_item(labels, role, cluster, lead=role.id in facts.leads)
         item.parent = role.reports_to if role.reports_to in playbook.roles else None
         items.append(item)
-    _chart(g, names, items, playbook.departments, _department_tree(playbook), across=True)
+    _chart(g, names, items, playbook.departments, facts.parent, across=True)
     name = playbook.organization.name if playbook.organization else ""
     title = labels("diagram_org_chart_title", name=one_line(name),
                    roles=_count(labels, "diagram_roles", len(playbook.roles)),
@@ -555,12 +492,12 @@ def org_chart(playbook: Playbook, labels: Labels, index: Index | None = None) ->
 
 
 def department_chart(playbook: Playbook, labels: Labels, department: Department,
-                     index: Index | None = None) -> Diagram:
+                     facts: Facts | None = None) -> Diagram:
     """The department's roles, its sub-departments as single boxes, and managers from outside."""
-    index = index or Index.of(playbook)
+    facts = facts or Facts(playbook)
     g = _graph({"newrank": "true", "rankdir": "LR", "splines": "line", "nodesep": "0.18", "ranksep": "0.3"})
     names = _Names()
-    own = index.roles_in.get(department.id, [])
+    own = facts.members.get(department.id, [])
     own_ids = {r.id for r in own}
     items: list[_Item] = []
     outside: dict[str, _Item] = {}
@@ -572,9 +509,9 @@ def department_chart(playbook: Playbook, labels: Labels, department: Department,
                 labels, boss, None, department=playbook.departments.get(boss.department), outside=True))
         item.parent = boss.id if boss is not None else None
         items.append(item)
-    subs = index.subdepartments.get(department.id, [])
+    subs = facts.children.get(department.id, [])
     for sub in subs:
-        size = len(index.roles_in.get(sub.id, []))
+        size = len(facts.members.get(sub.id, []))
         label = (f"<B>{_html(sub.title)}</B><BR/>"
                  + _small(html.escape(labels("diagram_subdepartment") + " · " + _count(labels, "diagram_roles", size))))
         lead = playbook.roles.get(sub.lead or "")
@@ -596,10 +533,10 @@ def department_chart(playbook: Playbook, labels: Labels, department: Department,
 # -- role neighbourhood -------------------------------------------------------------------------
 
 
-def role_diagram(playbook: Playbook, labels: Labels, role: Role, index: Index | None = None) -> Diagram:
+def role_diagram(playbook: Playbook, labels: Labels, role: Role, facts: Facts | None = None) -> Diagram:
     """The role with its manager above, its reports below, its RACI duties to the left
     and the accounts it owns or operates to the right."""
-    index = index or Index.of(playbook)
+    facts = facts or Facts(playbook)
     g = _graph({"newrank": "true", "splines": "line", "nodesep": "0.3", "ranksep": "0.35"})
     names = _Names()
     department = playbook.departments.get(role.department)
@@ -612,7 +549,7 @@ def role_diagram(playbook: Playbook, labels: Labels, role: Role, index: Index | 
         items.insert(0, _role_item(labels, boss, None, department=playbook.departments.get(boss.department),
                                    outside=True))
         centre.parent = boss.id
-    reports = index.reports.get(role.id, [])
+    reports = facts.reports.get(role.id, [])
     for report in reports:
         item = _role_item(labels, report, None)
         item.parent = role.id
@@ -622,7 +559,9 @@ def role_diagram(playbook: Playbook, labels: Labels, role: Role, index: Index | 
     me = names(role.id)
 
     side: list[str] = [me]
-    duties = index.duties_of.get(role.id, [])
+    # A first, then R, C and I; by objective title within a letter
+    duties = sorted(((_LETTER[d.letter], d.objective) for d in facts.duties_of(role.id)),
+                    key=lambda d: "ARCI".index(d[0]))
     if duties:
         rows = [
             "<TR>" + _link_cell(objective, f"<B>{letter}</B>  {_html(objective.title, 30, 2)}") + "</TR>"
@@ -632,7 +571,8 @@ def role_diagram(playbook: Playbook, labels: Labels, role: Role, index: Index | 
         g.node(node, shape="plain", label=_table(rows, header=f"<B>{html.escape(labels('diagram_raci_duties'))}</B>"))
         g.edge(node, me, style="dashed", minlen="2", arrowhead="none")
         side.insert(0, node)
-    channels = index.channels_of.get(role.id, [])
+    # the accounts it owns first, then those it operates; by title within each
+    channels = [c for c, _how in sorted(facts.channels_run.get(role.id, []), key=lambda row: row[1] != "owner")]
     if channels:
         rows = []
         for channel in channels:
@@ -749,92 +689,27 @@ def workflow_diagram(playbook: Playbook, labels: Labels, workflow: Workflow) -> 
 # -- coordination map -------------------------------------------------------------------------
 
 
-@dataclass
-class Link:
-    """What ties two departments together on the coordination map."""
-
-    objectives: set[str] = field(default_factory=set)
-    handoffs: int = 0
-
-    @property
-    def weight(self) -> int:
-        return len(self.objectives) + self.handoffs
-
-
-def department_of(playbook: Playbook, party_id: str | None) -> str | None:
-    """The department a party counts for: itself if a department, its department if a role."""
-    if party_id in playbook.departments:
-        return party_id
-    role = playbook.roles.get(party_id or "")
-    if role is not None and role.department in playbook.departments:
-        return role.department
-    return None
-
-
-def coordination_groups(playbook: Playbook, limit: int = COORDINATION_LIMIT) -> dict[str, str]:
+def coordination_groups(facts: Facts, limit: int = COORDINATION_LIMIT) -> dict[str, str]:
     """The box each department is drawn in on the coordination map: its own, or for an
     organization of more than `limit` departments, the box of its ancestor at the deepest
     level of the department tree that still gives at most `limit` boxes."""
-    parent = _department_tree(playbook)
-
-    def chain(department: str) -> list[str]:  # root first
-        path: list[str] = []
-        current: str | None = department
-        while current is not None and current not in path:
-            path.append(current)
-            current = parent.get(current)
-        return path[::-1]
-
-    chains = {d: chain(d) for d in playbook.departments}
+    chains = facts.chains
     deepest = max((len(c) for c in chains.values()), default=1)
     for level in range(deepest, 0, -1):
         groups = {d: c[min(level, len(c)) - 1] for d, c in chains.items()}
         if len(set(groups.values())) <= limit or level == 1:
             return groups
-    return {d: d for d in playbook.departments}  # pragma: no cover - no departments
+    return {d: d for d in chains}  # pragma: no cover - no departments
 
 
-def coordination_links(playbook: Playbook, groups: dict[str, str] | None = None) -> dict[tuple[str, str], Link]:
-    """One link per pair of departments (or of `groups`), a role counting for its department.
-
-    Two departments share an objective when one of them is accountable or responsible for
-    it and the other takes any RACI part: the doers coordinate with each other and with
-    those they consult and inform, but two departments that are only informed do not.
-    A hand-off is a workflow step whose work goes to another department: to the step's
-    `to`, or without one to whoever does the next step."""
-    groups = groups if groups is not None else {d: d for d in playbook.departments}
-
-    def box(party: str | None) -> str | None:
-        department = department_of(playbook, party)
-        return groups.get(department) if department else None
-
-    links: dict[tuple[str, str], Link] = defaultdict(Link)
-    for objective in playbook.objectives.values():
-        raci = objective.raci
-        doers = {box(p) for p in [raci.accountable, *raci.responsible]} - {None}
-        others = {box(p) for p in [*raci.consulted, *raci.informed]} - {None}
-        for a in doers:
-            for b in doers | others:
-                if a is not None and b is not None and a != b:
-                    links[(min(a, b), max(a, b))].objectives.add(objective.id)
-    for workflow in playbook.workflows.values():
-        for index, step in enumerate(workflow.steps):
-            receiver = step.to
-            if receiver is None and index + 1 < len(workflow.steps):
-                receiver = workflow.steps[index + 1].by
-            a, b = box(step.by), box(receiver)
-            if a and b and a != b:
-                links[(min(a, b), max(a, b))].handoffs += 1
-    return dict(sorted(links.items()))
-
-
-def coordination_map(playbook: Playbook, labels: Labels) -> Diagram:
+def coordination_map(playbook: Playbook, labels: Labels, facts: Facts | None = None) -> Diagram:
     """Departments as boxes, one line per pair that shares objectives or hands work over;
     the line's width and number say how much (the breakdown is in its tooltip)."""
-    groups = coordination_groups(playbook)
+    facts = facts or Facts(playbook)
+    groups = coordination_groups(facts)
     boxes = sorted((playbook.departments[d] for d in set(groups.values())), key=lambda d: (d.title.casefold(), d.id))
     merged = len(boxes) < len(playbook.departments)
-    links = coordination_links(playbook, groups)
+    links = facts.ties(groups)
     g = _graph({"layout": "neato", "overlap": "false", "sep": "+14", "splines": "line", "esep": "+4"},
                edge={"arrowhead": "none", "fontcolor": INK, "fontsize": "10"})
     names = _Names()
@@ -872,12 +747,12 @@ def coordination_map(playbook: Playbook, labels: Labels) -> Diagram:
 # -- all of them ------------------------------------------------------------------------------
 
 
-def site_diagrams(playbook: Playbook, labels: Labels) -> list[Diagram]:
+def site_diagrams(playbook: Playbook, labels: Labels, facts: Facts | None = None) -> list[Diagram]:
     """Every diagram of the site, in key order."""
-    index = Index.of(playbook)
-    diagrams = [org_chart(playbook, labels, index), coordination_map(playbook, labels)]
-    diagrams += [department_chart(playbook, labels, d, index) for d in playbook.departments.values()]
-    diagrams += [role_diagram(playbook, labels, r, index) for r in playbook.roles.values()]
+    facts = facts or Facts(playbook)
+    diagrams = [org_chart(playbook, labels, facts), coordination_map(playbook, labels, facts)]
+    diagrams += [department_chart(playbook, labels, d, facts) for d in playbook.departments.values()]
+    diagrams += [role_diagram(playbook, labels, r, facts) for r in playbook.roles.values()]
     diagrams += [objective_diagram(playbook, labels, o) for o in playbook.objectives.values()]
     diagrams += [workflow_diagram(playbook, labels, w) for w in playbook.workflows.values()]
     return sorted(diagrams, key=lambda d: d.key)

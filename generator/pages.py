@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import posixpath
 import string
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +23,7 @@ import jinja2
 from markupsafe import Markup
 
 from .escape import Md, html_text, md_block, md_inline, md_text, md_url
+from .facts import RACI_LETTERS, Facts, by_title, raci_parties, sort_key
 from .labels import Labels
 from .load import Playbook
 from .model import (
@@ -35,16 +35,9 @@ from .model import (
     Objective,
     Organization,
     Role,
-    Step,
     Theme,
     Workflow,
 )
-from .rules import references
-
-KIND_ORDER = ("organization", "department", "role", "objective", "theme", "channel", "metric", "workflow")
-"""The order kinds are listed in, on pages and in "Referenced by"."""
-
-RACI_LETTERS = ("accountable", "responsible", "consulted", "informed")
 
 RACI_MATRIX_COLUMNS = 40
 """Above this many parties, a matrix is unreadable (and its size grows with objectives times
@@ -88,247 +81,6 @@ def diagram_path(key: str) -> str:
 
 def no_diagram(key: str) -> str:
     return ""
-
-
-def sort_key(entity: Entity) -> tuple[str, str]:
-    """Entities are listed by title, then id, whatever the order of the files."""
-    return (entity.label.casefold(), entity.id)
-
-
-def by_title(entities: Iterable[Any]) -> list[Any]:
-    return sorted(entities, key=sort_key)
-
-
-# --- what the pages show -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Backlink:
-    """Another entity that names this one, and the fields where it does."""
-
-    source: Entity
-    fields: tuple[tuple[str | int, ...], ...]
-
-
-@dataclass(frozen=True)
-class Duty:
-    """A RACI letter a role or department holds for an objective."""
-
-    objective: Objective
-    letter: str
-    party: str
-    """The id named in the RACI: the role itself, or its department."""
-
-
-@dataclass(frozen=True)
-class Handoff:
-    """One workflow step that involves a role or department."""
-
-    workflow: Workflow
-    number: int
-    step: Step
-
-
-@dataclass(frozen=True)
-class Share:
-    """One bar of the workload chart."""
-
-    department: Department | None
-    percent: float
-
-
-@dataclass(frozen=True)
-class Link:
-    """Departments that hand work to each other, and the workflows where they do."""
-
-    source: Department
-    target: Department
-    workflows: tuple[Workflow, ...]
-    count: int
-
-
-@dataclass
-class Facts:
-    """Everything computed once per playbook that several pages need."""
-
-    playbook: Playbook
-    backlinks: dict[str, list[Backlink]] = field(default_factory=dict)
-    reports: dict[str, list[Role]] = field(default_factory=dict)
-    children: dict[str, list[Department]] = field(default_factory=dict)
-    members: dict[str, list[Role]] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, playbook: Playbook) -> Facts:
-        facts = cls(playbook)
-        found: dict[str, dict[str, list[tuple[str | int, ...]]]] = defaultdict(dict)
-        for entity in playbook.all_entities():
-            for ref in references(entity):
-                found[ref.target].setdefault(entity.id, []).append(ref.path)
-        for target, sources in found.items():
-            rows = [
-                Backlink(playbook.entity(source) or playbook.organization, tuple(paths))  # type: ignore[arg-type]
-                for source, paths in sources.items()
-            ]
-            facts.backlinks[target] = sorted(rows, key=lambda b: (KIND_ORDER.index(b.source.KIND), *sort_key(b.source)))
-        for role in by_title(playbook.roles.values()):
-            facts.members.setdefault(role.department, []).append(role)
-            if role.reports_to:
-                facts.reports.setdefault(role.reports_to, []).append(role)
-        for department in by_title(playbook.departments.values()):
-            if department.parent:
-                facts.children.setdefault(department.parent, []).append(department)
-        return facts
-
-    # -- roles and departments
-
-    def department_of(self, party: str) -> Department | None:
-        """The department of a party: itself when it is one, a role's department otherwise."""
-        if party in self.playbook.departments:
-            return self.playbook.departments[party]
-        role = self.playbook.roles.get(party)
-        return self.playbook.departments.get(role.department) if role else None
-
-    def led_by(self, role: Role) -> list[Department]:
-        return by_title(d for d in self.playbook.departments.values() if d.lead == role.id)
-
-    def roles_of(self, department: Department) -> list[Role]:
-        """The department's roles, its lead first."""
-        roles = self.members.get(department.id, [])
-        return sorted(roles, key=lambda r: (r.id != department.lead, *sort_key(r)))
-
-    def tree(self) -> list[tuple[int, Department]]:
-        """Every department with its depth, parents before their children."""
-        departments = self.playbook.departments
-        roots = by_title(d for d in departments.values() if not d.parent or d.parent not in departments)
-        out: list[tuple[int, Department]] = []
-
-        def walk(department: Department, depth: int) -> None:
-            out.append((depth, department))
-            for child in self.children.get(department.id, []):
-                walk(child, depth + 1)
-
-        for root in roots:
-            walk(root, 0)
-        return out
-
-    # -- objectives
-
-    def duties(self, parties: Iterable[str]) -> list[Duty]:
-        """Every RACI letter held by any of `parties`, objective by objective."""
-        wanted = list(parties)
-        found = [row for party in dict.fromkeys(wanted) for row in self._duty_index.get(party, [])]
-        found.sort(key=lambda row: (row[0], row[1], wanted.index(row[2].party)))
-        return [duty for _, _, duty in found]
-
-    @functools.cached_property
-    def _duty_index(self) -> dict[str, list[tuple[int, int, Duty]]]:
-        """Party id -> (objective position, letter position, duty), built once per site:
-        asking every objective about every role made generation quadratic."""
-        index: dict[str, list[tuple[int, int, Duty]]] = defaultdict(list)
-        for position, objective in enumerate(by_title(self.playbook.objectives.values())):
-            for letter_position, letter in enumerate(RACI_LETTERS):
-                for party in dict.fromkeys(raci_parties(objective, letter)):
-                    index[party].append((position, letter_position, Duty(objective, letter, party)))
-        return index
-
-    def raci_parties(self, kind: str) -> list[Entity]:
-        """Roles or departments named in any RACI, by title."""
-        named = {p for o in self.playbook.objectives.values() for letter in RACI_LETTERS for p in raci_parties(o, letter)}
-        return by_title(self.playbook.of_kind(kind)[p] for p in named if p in self.playbook.of_kind(kind))
-
-    def objectives_by_kind(self, objective: Objective, kind: str) -> list[Entity]:
-        """Themes, channels or workflows that serve an objective."""
-        if kind == "workflow":
-            return by_title(w for w in self.playbook.workflows.values() if w.objective == objective.id)
-        return by_title(e for e in self.playbook.of_kind(kind).values() if objective.id in e.objectives)
-
-    def departments_in(self, objective: Objective) -> list[tuple[Department, list[str]]]:
-        """Departments taking part in an objective, directly or through their roles, with letters."""
-        letters: dict[str, list[str]] = {}
-        for letter in RACI_LETTERS:
-            for party in raci_parties(objective, letter):
-                department = self.department_of(party)
-                if department is not None and letter not in letters.setdefault(department.id, []):
-                    letters[department.id].append(letter)
-        return [(d, letters[d.id]) for d in by_title(self.playbook.departments[i] for i in letters)]
-
-    # -- workflows
-
-    def handoffs(self, parties: Iterable[str]) -> list[Handoff]:
-        """Workflow steps done by, or handed to, any of `parties`."""
-        found = {key: row for party in set(parties) for key, row in self._handoff_index.get(party, [])}
-        return [found[key] for key in sorted(found)]
-
-    @functools.cached_property
-    def _handoff_index(self) -> dict[str, list[tuple[tuple[int, int], Handoff]]]:
-        """Party id -> ((workflow position, step number), hand-off) for steps it does or receives."""
-        index: dict[str, list[tuple[tuple[int, int], Handoff]]] = defaultdict(list)
-        for position, workflow in enumerate(by_title(self.playbook.workflows.values())):
-            for number, step in enumerate(workflow.steps, start=1):
-                row = ((position, number), Handoff(workflow, number, step))
-                for party in {step.by, step.to} - {None}:
-                    index[party].append(row)  # type: ignore[index]
-        return index
-
-    def department_links(self) -> list[Link]:
-        """Hand-offs between two different departments, counted over every workflow."""
-        found: dict[tuple[str, str], list[Workflow]] = defaultdict(list)
-        for workflow in by_title(self.playbook.workflows.values()):
-            for step in workflow.steps:
-                if not step.to:
-                    continue
-                source, target = self.department_of(step.by), self.department_of(step.to)
-                if source is None or target is None or source.id == target.id:
-                    continue
-                found[(source.id, target.id)].append(workflow)
-        departments = self.playbook.departments
-        links = [
-            Link(departments[a], departments[b], tuple({w.id: w for w in flows}.values()), len(flows))
-            for (a, b), flows in found.items()
-        ]
-        return sorted(links, key=lambda link: (*sort_key(link.source), *sort_key(link.target)))
-
-    # -- the organization
-
-    def shares(self) -> list[Share]:
-        """Departments with a share, largest first, and what nobody carries."""
-        rows = [
-            Share(d, float(d.share))
-            for d in self.playbook.departments.values()
-            if d.share is not None
-        ]
-        rows.sort(key=lambda s: (-s.percent, *sort_key(s.department)))  # type: ignore[arg-type]
-        total = sum(s.percent for s in rows)
-        if rows and total < 100:
-            rows.append(Share(None, 100 - total))
-        return rows
-
-    def kpi_users(self, metric: Metric) -> list[tuple[Entity, str]]:
-        """Roles and objectives that measure themselves by a metric, with their targets."""
-        return self._kpi_index.get(metric.id, [])
-
-    @functools.cached_property
-    def _kpi_index(self) -> dict[str, list[tuple[Entity, str]]]:
-        index: dict[str, list[tuple[Entity, str]]] = defaultdict(list)
-        for kind in ("role", "objective"):
-            for entity in by_title(self.playbook.of_kind(kind).values()):
-                for kpi in entity.kpis:
-                    index[kpi.metric].append((entity, kpi.target))
-        return index
-
-    @functools.cached_property
-    def channels_run(self) -> dict[str, list[tuple[Channel, str]]]:
-        """Role id -> (channel, "owner" or "operator") for every account it runs, by title."""
-        index: dict[str, list[tuple[Channel, str]]] = defaultdict(list)
-        for channel in by_title(self.playbook.channels.values()):
-            for who, how in _channel_roles(channel):
-                index[who].append((channel, how))
-        return index
-
-
-def raci_parties(objective: Objective, letter: str) -> list[str]:
-    raci = objective.raci
-    return [raci.accountable] if letter == "accountable" else list(getattr(raci, letter))
 
 
 def number(value: float) -> str:
@@ -422,11 +174,12 @@ class Renderer:
         playbook: Playbook,
         labels: Labels,
         diagram: Callable[[str], str] = no_diagram,
+        facts: Facts | None = None,
     ) -> None:
         self.playbook = playbook
         self.labels = labels
         self.say = Say(labels)
-        self.facts = Facts.of(playbook)
+        self.facts = facts or Facts(playbook)
         self.diagram_html = diagram
         self.placed: dict[str, str] = {}
         """The diagrams placed on the page being rendered."""
@@ -579,13 +332,6 @@ class Renderer:
         facts = self.facts
         roles = facts.roles_of(department)
         parties = [department.id, *(r.id for r in roles)]
-        involved = set(parties)
-        channels = [
-            (channel, role, how)
-            for channel in by_title(self.playbook.channels.values())
-            for role, how in _channel_roles(channel)
-            if role in involved
-        ]
         return self.entity_page(
             department,
             "department.md.j2",
@@ -596,8 +342,8 @@ class Renderer:
             is_hub=bool(self.playbook.organization and self.playbook.organization.hub == department.id),
             roles=roles,
             duties=facts.duties(parties),
-            channels=channels,
-            handoffs=facts.handoffs(parties),
+            channels=facts.accounts_of(parties),
+            handoffs=facts.steps_of(parties),
         )
 
     def role_page(self, role: Role) -> Page:
@@ -611,10 +357,10 @@ class Renderer:
             manager=self.playbook.roles.get(role.reports_to or ""),
             reports=facts.reports.get(role.id, []),
             leads=facts.led_by(role),
-            duties=facts.duties([role.id, role.department]),
+            duties=facts.duties_through(role),
             channels=channels,
-            themes=by_title(t for t in self.playbook.themes.values() if t.owner == role.id),
-            handoffs=facts.handoffs([role.id, role.department]),
+            themes=facts.themes_owned.get(role.id, []),
+            handoffs=facts.steps_of([role.id, role.department]),
             kpis=[(kpi, self.playbook.metrics.get(kpi.metric)) for kpi in role.kpis],
         )
 
@@ -636,7 +382,7 @@ class Renderer:
         return self.entity_page(theme, "theme.md.j2", theme=theme)
 
     def channel_page(self, channel: Channel) -> Page:
-        themes = by_title(t for t in self.playbook.themes.values() if channel.id in t.channels)
+        themes = self.facts.themes_on.get(channel.id, [])
         return self.entity_page(channel, "channel.md.j2", channel=channel, themes=themes)
 
     def metric_page(self, metric: Metric) -> Page:
@@ -690,7 +436,7 @@ class Renderer:
             "coordination",
             "coordination_title",
             hub=playbook.departments.get(playbook.organization.hub or "") if playbook.organization else None,
-            handovers=facts.department_links(),
+            handovers=facts.department_handoffs(),
             objectives=[(o, facts.departments_in(o)) for o in objectives],
         )
         return indexes
@@ -720,18 +466,12 @@ def _named(objectives: list[Objective], playbook: Playbook) -> dict[tuple[str, s
     return named
 
 
-def _channel_roles(channel: Channel) -> list[tuple[str, str]]:
-    """(role id, "owner" or "operator") for every role that runs an account."""
-    rows = [(channel.owner, "owner")]
-    rows.extend((role, "operator") for role in channel.operators if role != channel.owner)
-    return rows
-
-
 def render_pages(
     playbook: Playbook,
     labels: Labels,
     *,
     diagram: Callable[[str], str] = no_diagram,
+    facts: Facts | None = None,
 ) -> dict[str, Page]:
     """Every page of a playbook that passed validation, keyed by path.
 
@@ -739,4 +479,4 @@ def render_pages(
     without blank lines ("" when there is none). Keys: `org-chart`, `coordination`,
     `department/<id>`, `role/<id>`, `objective/<id>`, `workflow/<id>`.
     """
-    return Renderer(playbook, labels, diagram).pages()
+    return Renderer(playbook, labels, diagram, facts).pages()

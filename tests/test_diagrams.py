@@ -20,6 +20,7 @@ import yaml
 from generator import diagrams, render
 from generator.engine import Engine, find_engine
 from generator.errors import EngineError
+from generator.facts import Facts
 from generator.labels import get_labels
 from generator.load import Playbook
 from generator.model import Department, Objective, Organization, Role, Workflow
@@ -306,7 +307,7 @@ def test_both_languages_have_the_same_labels() -> None:
 
 
 def test_coordination_counts_departments_not_roles(fixture_playbook: Playbook) -> None:
-    links = diagrams.coordination_links(fixture_playbook)
+    links = Facts(fixture_playbook).ties()
     # the objective: comms (A via comms-lead, R) with care (C) and head-office (I via director);
     # the workflow: comms -> care (officer to care-agent), care -> comms (care-lead to comms)
     assert set(links) == {("care", "comms"), ("comms", "head-office")}
@@ -318,7 +319,7 @@ def test_coordination_counts_departments_not_roles(fixture_playbook: Playbook) -
 
 def test_big_organizations_get_a_coordination_map_of_top_departments() -> None:
     playbook = big_playbook(120)
-    groups = diagrams.coordination_groups(playbook)
+    groups = diagrams.coordination_groups(Facts(playbook))
     assert len(set(groups.values())) <= diagrams.COORDINATION_LIMIT
     assert groups["d3-4"] == "d3" and groups["d3"] == "d3"
 
