@@ -365,8 +365,8 @@ def export_command(
     """Write the generated Markdown pages and SVG diagrams into DIRECTORY.
 
     For inspecting what the site is made of, or for feeding another static site generator.
-    Links between pages point at the .md files; the pages' YAML sources are in
-    `_sources.json`.
+    Links between pages point at the .md files, in the diagrams too; the pages' YAML
+    sources are in `_sources.json`.
     """
     import shutil
 
@@ -390,7 +390,7 @@ def export_command(
         sys.exit(1)
     if clean and target.exists():
         shutil.rmtree(target)
-    files = dict(output.files)
+    files = output.exported()
     files["_sources.json"] = json.dumps(output.sources, indent=2, sort_keys=True) + "\n"
     for relative, content in files.items():
         path = target / relative

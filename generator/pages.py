@@ -7,7 +7,9 @@ environment refuses to print a plain `str`, so a field left unescaped fails the 
 
 Pages live one folder deep (`roles/community-manager.md`), links between them are relative
 links to the `.md` file, so MkDocs checks them and any other static site generator can follow
-them. Diagrams come from outside through `diagram(key)`: ready HTML, or "" when there is none.
+them. A page that shows a diagram holds a placeholder for it (`diagram_slot(key)`, one line of
+HTML that Markdown passes through) and lists its key in `Page.diagrams`; each writer puts its
+own figure there (the mkdocs plugin after search indexing, `playbook export` before writing).
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from __future__ import annotations
 import functools
 import posixpath
 import string
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import jinja2
@@ -63,8 +65,8 @@ class Page:
     """The YAML file behind the page, relative to the project folder; None for index pages."""
     index: bool = False
     """True for the overview and index pages that belong in the navigation."""
-    diagrams: dict[str, str] = field(default_factory=dict, compare=False)
-    """Diagram key -> the HTML block placed in `markdown` for it (see `Renderer.helpers`)."""
+    diagrams: tuple[str, ...] = ()
+    """Keys of the diagrams whose placeholder (`diagram_slot`) is in `markdown`."""
 
 
 def page_path(entity: Entity) -> str:
@@ -79,8 +81,22 @@ def diagram_path(key: str) -> str:
     return f"diagrams/{key}.svg"
 
 
-def no_diagram(key: str) -> str:
-    return ""
+def diagram_slot(key: str) -> str:
+    """The placeholder for diagram `key` in a page: one line of HTML, which Markdown passes
+    through as it is, for a writer to replace with its figure (`fill_slots`)."""
+    return f'<div class="playbook-diagram-slot" data-key="{html_text(key)}"></div>'
+
+
+def fill_slots(text: str, keys: Iterable[str], figure: Callable[[str], str]) -> str:
+    """Replace the placeholder of each diagram key with `figure(key)`."""
+    for key in keys:
+        text = text.replace(diagram_slot(key), figure(key), 1)
+    return text
+
+
+def diagram_key(entity: Entity) -> str:
+    """The diagram shown on an entity's page: `org-chart` for the organization, else `<kind>/<id>`."""
+    return "org-chart" if isinstance(entity, Organization) else f"{entity.KIND}/{entity.id}"
 
 
 def number(value: float) -> str:
@@ -173,16 +189,15 @@ class Renderer:
         self,
         playbook: Playbook,
         labels: Labels,
-        diagram: Callable[[str], str] = no_diagram,
+        diagrams: Collection[str] = (),
         facts: Facts | None = None,
     ) -> None:
         self.playbook = playbook
         self.labels = labels
         self.say = Say(labels)
         self.facts = facts or Facts(playbook)
-        self.diagram_html = diagram
-        self.placed: dict[str, str] = {}
-        """The diagrams placed on the page being rendered."""
+        self.drawn = frozenset(diagrams)
+        """Keys of the diagrams the writer will put in: pages hold a placeholder for these only."""
         self.targets: dict[str, tuple[str, str]] = {
             entity.id: (str(md_text(entity.label)), page_path(entity)) for entity in playbook.all_entities()
         }
@@ -218,14 +233,9 @@ class Renderer:
         def page_link(path: str, label: Md) -> Md:
             return Md(f"[{label}]({href(path)})")
 
-        def diagram(key: str) -> Md:
-            """The diagram for `key`: the renderer's HTML block (a figure with its caption and
-            download link), or "" when there is none. It is ours, not YAML text: no escaping."""
-            inline = self.diagram_html(key).strip()
-            if not inline:
-                return Md("")
-            self.placed[key] = inline
-            return Md(inline + "\n")
+        def slot(key: str) -> Md:
+            """The placeholder of a diagram: ours, not YAML text, so no escaping."""
+            return Md(diagram_slot(key) + "\n")
 
         def duration(value: str | None) -> Md:
             if not value:
@@ -260,7 +270,7 @@ class Renderer:
             "link": link,
             "links": links,
             "page_link": page_link,
-            "diagram": diagram,
+            "slot": slot,
             "duration": duration,
             "letter": letter,
             "field_names": field_names,
@@ -270,7 +280,6 @@ class Renderer:
         }
 
     def render(self, template: str, here: str, **context: Any) -> str:
-        self.placed = {}
         text = self.env.get_template(template).render(**self.helpers(here), **context)
         # one blank line between blocks, whatever the template's conditionals left behind
         while "\n\n\n" in text:
@@ -299,23 +308,31 @@ class Renderer:
                 found.append(make(entity))
         return {page.path: page for page in sorted(found, key=lambda p: p.path)}
 
-    def entity_page(self, entity: Entity, template: str, **context: Any) -> Page:
+    def figure(self, key: str) -> str | None:
+        """`key` when that diagram is drawn, so that the page shows it; None otherwise."""
+        return key if key in self.drawn else None
+
+    def entity_page(self, entity: Entity, template: str, *, diagram: str | None = None, **context: Any) -> Page:
         here = page_path(entity)
+        key = self.figure(diagram) if diagram else None
         markdown = self.render(
             template,
             here,
             backlinks=self.facts.backlinks.get(entity.id, []),
+            diagram=key,
             **context,
         )
-        return Page(here, entity.label, markdown, source=entity.path, diagrams=self.placed)
+        return Page(here, entity.label, markdown, source=entity.path, diagrams=(key,) if key else ())
 
     def organization_page(self, organization: Organization) -> Page:
         here = page_path(organization)
         facts = self.facts
         hub = self.playbook.departments.get(organization.hub or "")
+        key = self.figure(diagram_key(organization))
         markdown = self.render(
             "organization.md.j2",
             here,
+            diagram=key,
             organization=organization,
             charter=organization.charter,
             hub=hub,
@@ -326,7 +343,9 @@ class Renderer:
             headcount=sum(r.headcount for r in self.playbook.roles.values()),
             open_positions=sum(1 for r in self.playbook.roles.values() if r.headcount == 0),
         )
-        return Page(here, organization.label, markdown, source=organization.path, index=True, diagrams=self.placed)
+        return Page(
+            here, organization.label, markdown, source=organization.path, index=True, diagrams=(key,) if key else ()
+        )
 
     def department_page(self, department: Department) -> Page:
         facts = self.facts
@@ -335,6 +354,7 @@ class Renderer:
         return self.entity_page(
             department,
             "department.md.j2",
+            diagram=diagram_key(department),
             department=department,
             parent=self.playbook.departments.get(department.parent or ""),
             lead=self.playbook.roles.get(department.lead or ""),
@@ -352,6 +372,7 @@ class Renderer:
         return self.entity_page(
             role,
             "role.md.j2",
+            diagram=diagram_key(role),
             role=role,
             department=self.playbook.departments.get(role.department),
             manager=self.playbook.roles.get(role.reports_to or ""),
@@ -369,6 +390,7 @@ class Renderer:
         return self.entity_page(
             objective,
             "objective.md.j2",
+            diagram=diagram_key(objective),
             objective=objective,
             raci={letter: raci_parties(objective, letter) for letter in RACI_LETTERS},
             kpis=[(kpi, self.playbook.metrics.get(kpi.metric)) for kpi in objective.kpis],
@@ -390,16 +412,19 @@ class Renderer:
 
     def workflow_page(self, workflow: Workflow) -> Page:
         steps = list(enumerate(workflow.steps, start=1))
-        return self.entity_page(workflow, "workflow.md.j2", workflow=workflow, steps=steps)
+        return self.entity_page(
+            workflow, "workflow.md.j2", diagram=diagram_key(workflow), workflow=workflow, steps=steps
+        )
 
     def index_pages(self) -> list[Page]:
         playbook, facts = self.playbook, self.facts
         indexes: list[Page] = []
 
-        def add(name: str, title_key: str, **context: Any) -> None:
+        def add(name: str, title_key: str, *, diagram: str | None = None, **context: Any) -> None:
             here = f"{name}/index.md"
-            markdown = self.render(f"{name}.md.j2", here, **context)
-            indexes.append(Page(here, self.labels(title_key), markdown, index=True, diagrams=self.placed))
+            key = self.figure(diagram) if diagram else None
+            markdown = self.render(f"{name}.md.j2", here, diagram=key, **context)
+            indexes.append(Page(here, self.labels(title_key), markdown, index=True, diagrams=(key,) if key else ()))
 
         add(
             "playbook",
@@ -435,6 +460,7 @@ class Renderer:
         add(
             "coordination",
             "coordination_title",
+            diagram="coordination",
             hub=playbook.departments.get(playbook.organization.hub or "") if playbook.organization else None,
             handovers=facts.department_handoffs(),
             objectives=[(o, facts.departments_in(o)) for o in objectives],
@@ -470,13 +496,15 @@ def render_pages(
     playbook: Playbook,
     labels: Labels,
     *,
-    diagram: Callable[[str], str] = no_diagram,
+    diagrams: Collection[str] = (),
     facts: Facts | None = None,
 ) -> dict[str, Page]:
     """Every page of a playbook that passed validation, keyed by path.
 
-    `diagram(key)` gives the HTML of a diagram, ready to drop into the page as one block
-    without blank lines ("" when there is none). Keys: `org-chart`, `coordination`,
-    `department/<id>`, `role/<id>`, `objective/<id>`, `workflow/<id>`.
+    `diagrams` are the keys of the diagrams that will be drawn: `org-chart`, `coordination`,
+    `department/<id>`, `role/<id>`, `objective/<id>`, `workflow/<id>`. A page whose diagram
+    is among them gets a heading and the diagram's placeholder (`diagram_slot`), and names
+    the key in `Page.diagrams`; the writer replaces the placeholder with its figure.
+    `facts` lets a caller share one `Facts` with the diagrams.
     """
-    return Renderer(playbook, labels, diagram, facts).pages()
+    return Renderer(playbook, labels, diagrams, facts).pages()

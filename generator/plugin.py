@@ -10,7 +10,10 @@
   points each page's edit button at its YAML file, and, when `mkdocs.yml` has no `nav`, builds
   a small navigation of the hand-written pages and the index pages only;
 - `on_page_markdown` gives each generated page an HTML-safe title and a clean edit URL;
-- `on_page_content` puts the diagrams back where Markdown saw only a placeholder.
+- `on_post_page` puts each diagram's figure where the page holds its placeholder, after
+  search has indexed the page (the SVG's text would only weigh down the index), with its
+  links rewritten to the URLs this site uses (`use_directory_urls` or not): the core writes
+  them relative to the `.md` files and knows nothing of MkDocs' URLs.
 
 Entity pages are left out of the navigation (they are reached from the index tables, links
 and search), so the navigation stays the same size however large the organization grows.
@@ -21,6 +24,7 @@ from __future__ import annotations
 import html
 import os
 import posixpath
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -34,9 +38,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import nest_paths
 
+from .diagrams.render import relative, retarget
 from .engine import ENGINES
 from .errors import PlaybookError
 from .labels import get_labels
+from .pages import fill_slots
 from .site import Output, generate, source_stamp
 
 # named "playbook", so that messages read "playbook: org/roles/x.yml:4:13: …"; under
@@ -67,8 +73,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self._auto_nav: list[Any] | None = None
         self.root = Path(".")
         self.language = "en"
-        self.directory_urls = True
         self.output: Output | None = None
+        self.files: Files | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook makes mkdocs keep this one instance across `serve` rebuilds,
@@ -89,9 +95,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Validate here, before mkdocs empties the site folder: a YAML error then leaves
-        # the last good site in place. Read directory URLs here, not in on_config:
-        # Material's offline plugin turns them off in its own on_config.
-        self.directory_urls = bool(config.use_directory_urls)
+        # the last good site in place.
         self.output = self._generate()
         self._report(self.output)
         docs_dir = Path(config.docs_dir)
@@ -107,12 +111,14 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         assert output is not None, "on_pre_build runs before on_files"
         docs_dir = Path(config.docs_dir)
         by_dest = {f.dest_uri: f for f in files}
-        for path, content in output.files.items():
+        self.files = files
+        # pages first: the diagrams' links are rewritten to the pages' URLs
+        for path, content in sorted(output.files.items(), key=lambda item: item[0] in output.svgs):
             page = output.pages.get(path)
+            if page is None:
+                content = retarget(content, path, self._urls_from(path, path))  # a file's URL is its path
             # a docs/ file at a generated path was refused in on_pre_build; here only files
             # at another path that mkdocs would write to the same place are left to catch
-            if page is not None:
-                content = _with_slots(content, page.diagrams)
             file = File.generated(
                 config,
                 path,
@@ -142,15 +148,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 page.edit_url = _normalized(page.edit_url)
         return markdown
 
-    def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        generated = self.output.pages.get(page.file.src_uri) if self.output else None
-        if generated is None or not page.file.generated_by:
-            return html_text
-        for key, figure in generated.diagrams.items():
-            html_text = html_text.replace(_slot(key), figure)
-        return html_text
-
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        generated = self.output.pages.get(page.file.src_uri) if self.output else None
+        if generated is not None and generated.diagrams and page.file.generated_by:
+            figures, here = self.output.figures, page.file.src_uri  # type: ignore[union-attr]
+            urls = self._urls_from(here, page.file.url)
+            output = fill_slots(output, generated.diagrams, lambda key: retarget(figures[key], here, urls))
         # Material's search dialog has role="dialog" but no accessible name (axe-core:
         # aria-dialog-name, serious); name it in the site's language.
         marker = '<div class="md-search" data-md-component="search" role="dialog">'
@@ -168,7 +171,6 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             self.config.engine,
             cache_dir,
             self.config.diagrams,
-            self.directory_urls,
         )
         if self._cached is not None and self._cached[0] == key:
             return self._cached[1]
@@ -179,13 +181,27 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 engine=self.config.engine,
                 cache_dir=(self.root / cache_dir) if cache_dir else None,
                 diagrams=self.config.diagrams,
-                directory_urls=self.directory_urls,
             )
         except PlaybookError as exc:
             raise PluginError(str(exc)) from None
         if not output.result.errors:
             self._cached = (key, output)
         return output
+
+    def _urls_from(self, here: str, here_url: str) -> Callable[[str], str]:
+        """Generated file -> its URL in this site, relative to `here_url` (the URL of the
+        generated file `here`), as MkDocs writes the links of Markdown pages."""
+        assert self.files is not None, "on_files runs first"
+        files = self.files
+        folder = here_url if here_url.endswith("/") or not here_url else posixpath.dirname(here_url) + "/"
+
+        def url(target: str) -> str:
+            found = files.get_file_from_path(target)
+            if found is None:  # pragma: no cover - every diagram links to generated files
+                raise PluginError(f"a diagram in {here} links to {target}, which is not part of the site")
+            return relative(found.url, folder.lstrip("/"))
+
+        return url
 
     def _report(self, output: Output) -> None:
         for problem in output.result.problems:
@@ -211,20 +227,6 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         home = 1 if nav and nav[0] == "index.md" else 0
         nav[home:home] = output.navigation(get_labels(self.language))
         return nav
-
-
-def _slot(key: str) -> str:
-    return f'<div class="playbook-diagram-slot" data-key="{html.escape(key)}"></div>'
-
-
-def _with_slots(markdown: str, diagrams: dict[str, str]) -> str:
-    """Swap each diagram's HTML for a small slot, filled in again by `on_page_content`.
-
-    Markdown gains nothing from reading a diagram's SVG, and on the sample it spent most of
-    a second doing so on every build."""
-    for key, figure in diagrams.items():
-        markdown = markdown.replace(figure, _slot(key))
-    return markdown
 
 
 def _file_sort_key(file: File) -> tuple[Any, ...]:
