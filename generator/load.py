@@ -17,6 +17,7 @@ from typing import Any
 
 import pydantic
 
+from .cache import Cache
 from .errors import Location, Problem, Problems, ProjectError
 from .model import (
     DURATION_PATTERN,
@@ -173,33 +174,23 @@ def entity_id(rel: str) -> str:
     return name
 
 
-@dataclass
-class _Cached:
-    stamp: tuple[int, int]
-    doc: Document | None
-    problems: list[Problem]
-
-
-_file_cache: dict[Path, _Cached] = {}
-
-
-def _read(full: Path, rel: str) -> tuple[Document | None, list[Problem]]:
-    """Read a file, reusing the last parse while its size and modification time stay."""
+def _read(full: Path, rel: str, cache: Cache | None = None) -> tuple[Document | None, list[Problem]]:
+    """Read a file; with a cache, reuse the last parse while its size and modification time stay."""
     stat = full.stat()
-    stamp = (stat.st_mtime_ns, stat.st_size)
-    cached = _file_cache.get(full)
-    if cached and cached.stamp == stamp:
-        return cached.doc, cached.problems
-    if stat.st_size > MAX_FILE_BYTES:  # said without reading a 50 MB file into memory
-        doc, problems = None, [too_large(rel, stat.st_size)]
-    else:
-        doc, problems = read_bytes(full.read_bytes(), rel)
-    _file_cache[full] = _Cached(stamp, doc, problems)
-    return doc, problems
+
+    def parse() -> tuple[Document | None, list[Problem]]:
+        if stat.st_size > MAX_FILE_BYTES:  # said without reading a 50 MB file into memory
+            return None, [too_large(rel, stat.st_size)]
+        return read_bytes(full.read_bytes(), rel)
+
+    if cache is None:
+        return parse()
+    return cache.file(full, (stat.st_mtime_ns, stat.st_size), parse)
 
 
-def load(root: Path) -> tuple[Playbook, Problems]:
-    """Read and check every file; return what loaded and every problem found."""
+def load(root: Path, cache: Cache | None = None) -> tuple[Playbook, Problems]:
+    """Read and check every file; return what loaded and every problem found.
+    `cache` keeps the parsed files between calls (see `cache.Cache`)."""
     problems = Problems()
     playbook = Playbook(root=root)
     seen: dict[str, str] = {}
@@ -221,7 +212,7 @@ def load(root: Path) -> tuple[Playbook, Problems]:
                 "id",
             )
             continue
-        doc, file_problems = _read(root / rel, rel)
+        doc, file_problems = _read(root / rel, rel, cache)
         problems.items.extend(file_problems)
         entity = _validate(kind, eid, rel, doc, problems) if doc is not None else None
         if entity is None or doc is None:

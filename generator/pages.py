@@ -14,7 +14,6 @@ own figure there (the mkdocs plugin after search indexing, `playbook export` bef
 
 from __future__ import annotations
 
-import functools
 import posixpath
 import string
 from collections.abc import Callable, Collection, Iterable
@@ -24,6 +23,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .cache import Cache
 from .escape import Md, html_text, md_block, md_inline, md_text, md_url
 from .facts import RACI_LETTERS, Facts, by_title, raci_parties, sort_key
 from .labels import Labels
@@ -118,9 +118,9 @@ def _refuse_plain(value: Any) -> Any:
     )
 
 
-@functools.lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    """The one Jinja environment for every page template."""
+    """A Jinja environment for the page templates; a `Cache` keeps one, with its compiled
+    templates, for a build or a `serve` session."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator", "templates"),
         undefined=jinja2.StrictUndefined,
@@ -191,6 +191,7 @@ class Renderer:
         labels: Labels,
         diagrams: Collection[str] = (),
         facts: Facts | None = None,
+        cache: Cache | None = None,
     ) -> None:
         self.playbook = playbook
         self.labels = labels
@@ -202,7 +203,7 @@ class Renderer:
             entity.id: (str(md_text(entity.label)), page_path(entity)) for entity in playbook.all_entities()
         }
         """Entity id -> (escaped link text, page path), for `link`."""
-        self.env = environment()
+        self.env = cache.environment(environment) if cache is not None else environment()
 
     # -- helpers bound to the page being written
 
@@ -498,6 +499,7 @@ def render_pages(
     *,
     diagrams: Collection[str] = (),
     facts: Facts | None = None,
+    cache: Cache | None = None,
 ) -> dict[str, Page]:
     """Every page of a playbook that passed validation, keyed by path.
 
@@ -505,6 +507,7 @@ def render_pages(
     `department/<id>`, `role/<id>`, `objective/<id>`, `workflow/<id>`. A page whose diagram
     is among them gets a heading and the diagram's placeholder (`diagram_slot`), and names
     the key in `Page.diagrams`; the writer replaces the placeholder with its figure.
-    `facts` lets a caller share one `Facts` with the diagrams.
+    `facts` lets a caller share one `Facts` with the diagrams; `cache` keeps the Jinja
+    environment between builds.
     """
-    return Renderer(playbook, labels, diagrams, facts).pages()
+    return Renderer(playbook, labels, diagrams, facts, cache).pages()

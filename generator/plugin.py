@@ -1,7 +1,8 @@
 """The mkdocs plugin `playbook`: a thin adapter over `site.generate`. The only module that imports mkdocs.
 
-- `on_startup` keeps one plugin instance for the whole `mkdocs serve` session, so the last
-  output is reused while the YAML does not change;
+- `on_startup` keeps one plugin instance, and with it one `Cache`, for the whole
+  `mkdocs serve` session: the last output is reused while the YAML does not change, and an
+  edit re-reads only the changed files and redraws only the changed diagrams;
 - `on_config` finds the project (the folder of `mkdocs.yml`) and makes `serve` watch `org/`
   and `playbook/`;
 - `on_pre_build` validates and logs every problem as `path:line:column: message [rule]` (errors
@@ -38,12 +39,13 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import nest_paths
 
+from .cache import Cache
 from .diagrams.render import relative, retarget
 from .engine import ENGINES
 from .errors import PlaybookError
 from .labels import get_labels
 from .pages import fill_slots
-from .site import Output, generate, source_stamp
+from .site import Output, generate
 
 # named "playbook", so that messages read "playbook: org/roles/x.yml:4:13: …"; under
 # mkdocs.plugins, so warnings count for --strict
@@ -69,7 +71,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        self._cached: tuple[Any, Output] | None = None
+        self.cache = Cache()
         self._auto_nav: list[Any] | None = None
         self.root = Path(".")
         self.language = "en"
@@ -78,8 +80,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook makes mkdocs keep this one instance across `serve` rebuilds,
-        # so `self._cached` survives them.
-        self._cached = None
+        # so the session's one cache survives them.
+        self.cache = Cache()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
@@ -164,29 +166,17 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     def _generate(self) -> Output:
         cache_dir = self.config.cache_dir
-        key = (
-            str(self.root),
-            source_stamp(self.root),
-            self.language,
-            self.config.engine,
-            cache_dir,
-            self.config.diagrams,
-        )
-        if self._cached is not None and self._cached[0] == key:
-            return self._cached[1]
         try:
-            output = generate(
+            return generate(
                 self.root,
                 language=self.language,
                 engine=self.config.engine,
                 cache_dir=(self.root / cache_dir) if cache_dir else None,
                 diagrams=self.config.diagrams,
+                cache=self.cache,
             )
         except PlaybookError as exc:
             raise PluginError(str(exc)) from None
-        if not output.result.errors:
-            self._cached = (key, output)
-        return output
 
     def _urls_from(self, here: str, here_url: str) -> Callable[[str], str]:
         """Generated file -> its URL in this site, relative to `here_url` (the URL of the

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import rules
+from .cache import Cache
 from .errors import Problem
 from .load import Playbook, load
 
@@ -29,8 +30,8 @@ class Result:
         return bool(self.errors or (strict and self.warnings))
 
 
-def validate(root: Path) -> Result:
-    """Load every file under `root` and run every rule."""
-    playbook, problems = load(root)
+def validate(root: Path, cache: Cache | None = None) -> Result:
+    """Load every file under `root` and run every rule; `cache` keeps parsed files between calls."""
+    playbook, problems = load(root, cache)
     problems.extend(rules.check(playbook))
     return Result(playbook, problems.sorted())

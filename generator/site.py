@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import Cache
 from .facts import Facts
 from .labels import Labels, get_labels
 from .pages import SECTIONS, Page, diagram_path, fill_slots, render_pages
@@ -78,31 +79,60 @@ def generate(
     engine: str = "auto",
     cache_dir: Path | None = None,
     diagrams: bool = True,
+    cache: Cache | None = None,
 ) -> Output:
     """Validate the playbook under `root` and, if it has no errors, generate every page.
 
     `engine` and `cache_dir` go to the diagram renderer; `diagrams=False` leaves the
     diagrams out (pages then have none), which is what tests and quick previews want.
+    `cache` is the build's or the `serve` session's (see `cache.Cache`): with it, an
+    unchanged project gives the last output again, and a changed one re-reads only the
+    files and redraws only the diagrams that changed.
     """
-    result = validate(root)
+    if cache is None:
+        return _generate(root, language, engine, cache_dir, diagrams, None)
+    key = (str(root), source_stamp(root), language, engine, str(cache_dir), diagrams)
+    return cache.output(
+        key,
+        lambda: _generate(root, language, engine, cache_dir, diagrams, cache),
+        keep=lambda output: not output.result.errors,
+    )
+
+
+def _generate(
+    root: Path, language: str, engine: str, cache_dir: Path | None, diagrams: bool, cache: Cache | None
+) -> Output:
+    result = validate(root, cache)
     labels = get_labels(language)
     if result.errors:
         return Output(result, language=labels.language)
     facts = Facts(result.playbook)
-    rendered = render_diagrams(result, labels, engine=engine, cache_dir=cache_dir, facts=facts) if diagrams else {}
+    rendered = (
+        render_diagrams(result, labels, engine=engine, cache_dir=cache_dir, facts=facts, cache=cache)
+        if diagrams
+        else {}
+    )
     svgs = {diagram_path(key): svg for key, (_figure, svg) in sorted(rendered.items())}
     figures = {key: figure for key, (figure, _svg) in rendered.items()}
-    pages = render_pages(result.playbook, labels, diagrams=figures.keys(), facts=facts)
+    pages = render_pages(result.playbook, labels, diagrams=figures.keys(), facts=facts, cache=cache)
     return Output(result, pages, svgs, labels.language, figures)
 
 
 def render_diagrams(
-    result: Result, labels: Labels, *, engine: str, cache_dir: Path | None, facts: Facts | None = None
+    result: Result,
+    labels: Labels,
+    *,
+    engine: str,
+    cache_dir: Path | None,
+    facts: Facts | None = None,
+    cache: Cache | None = None,
 ) -> dict[str, tuple[str, str]]:
     """Key -> (HTML figure, standalone SVG) for every diagram (see `diagrams.render`)."""
     from .diagrams.render import render_site_diagrams
 
-    return render_site_diagrams(result.playbook, labels, engine=engine, cache_dir=cache_dir, facts=facts)
+    return render_site_diagrams(
+        result.playbook, labels, engine=engine, cache_dir=cache_dir, facts=facts, cache=cache
+    )
 
 
 def source_stamp(root: Path) -> tuple[tuple[str, int, int], ...]:

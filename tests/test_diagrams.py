@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from generator import diagrams
+from generator.cache import Cache
 from generator.diagrams import render
 from generator.engine import Engine, find_engine
 from generator.errors import EngineError
@@ -151,11 +152,6 @@ def engines() -> list:
 @pytest.fixture(params=engines())
 def engine(request: pytest.FixtureRequest) -> str:
     return request.param
-
-
-@pytest.fixture(autouse=True)
-def fresh_memory_cache() -> None:
-    render.clear_memory_cache()
 
 
 # -- synthetic organizations, built in memory -----------------------------------------------------
@@ -453,7 +449,6 @@ def test_figure_passes_through_markdown(fixture_playbook: Playbook) -> None:
 
 def test_renders_are_byte_identical(fixture_playbook: Playbook, engine: str) -> None:
     first = render.render_site_diagrams(fixture_playbook, get_labels("en"), engine=engine)
-    render.clear_memory_cache()
     second = render.render_site_diagrams(fixture_playbook, get_labels("en"), engine=engine)
     assert first == second
 
@@ -483,17 +478,25 @@ def test_disk_cache_is_reused(fixture_playbook: Playbook, tmp_path: Path, monkey
     first = render.render_site_diagrams(fixture_playbook, get_labels("en"), cache_dir=cache)
     assert len(runs) == 1 and runs[0] == len(first)  # every graph in one process
     assert (cache / "CACHEDIR.TAG").is_file() and len(list(cache.glob("*.svg"))) == len(first)
-    render.clear_memory_cache()
     second = render.render_site_diagrams(fixture_playbook, get_labels("en"), cache_dir=cache)
     assert len(runs) == 1 and second == first  # nothing drawn again
-    render.render_site_diagrams(fixture_playbook, get_labels("en"), cache_dir=cache)
-    assert len(runs) == 1  # the memory cache answers too
-    render.clear_memory_cache()
     for entry in cache.iterdir():  # a deleted cache only costs a render
         entry.unlink()
     cache.rmdir()
     assert render.render_site_diagrams(fixture_playbook, get_labels("en"), cache_dir=cache) == first
     assert len(runs) == 2
+
+
+def test_a_session_cache_keeps_drawings_in_memory(fixture_playbook: Playbook, monkeypatch: pytest.MonkeyPatch) -> None:
+    runs: list[int] = []
+    real = render._run_dot
+    monkeypatch.setattr(render, "_run_dot", lambda engine, dots: runs.append(len(dots)) or real(engine, dots))
+    session = Cache()
+    first = render.render_site_diagrams(fixture_playbook, get_labels("en"), cache=session)
+    assert render.render_site_diagrams(fixture_playbook, get_labels("en"), cache=session) == first
+    assert len(runs) == 1  # the session's memory answers
+    render.render_site_diagrams(fixture_playbook, get_labels("en"))
+    assert len(runs) == 2  # without a cache nothing is kept
 
 
 def test_a_missing_engine_is_one_clear_error(tmp_path: Path, fixture_playbook: Playbook) -> None:
@@ -541,10 +544,11 @@ def test_text_helpers() -> None:
     assert render.relative("roles/x/", "") == "roles/x/"
 
 
-def test_memory_cache_forgets_the_oldest(fixture_playbook: Playbook, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_memory_cache_forgets_the_oldest(fixture_playbook: Playbook) -> None:
     site = diagrams.site_diagrams(fixture_playbook, get_labels("en"))
     chosen = find_engine("auto")
     svgs = render.render_svgs([d.dot for d in site], chosen)
-    monkeypatch.setattr(render, "MEMORY_LIMIT", len(svgs[-1]) + len(svgs[-2]))
-    render.render_svgs([site[-2].dot, site[-1].dot], chosen)
-    assert list(render._memory) == [render.cache_key(chosen, site[-2].dot), render.cache_key(chosen, site[-1].dot)]
+    cache = Cache(svg_limit=len(svgs[-1]) + len(svgs[-2]))
+    render.render_svgs([d.dot for d in site], chosen, cache=cache)
+    keys = [render.cache_key(chosen, d.dot) for d in site]
+    assert [key for key in keys if cache.svg(key) is not None] == keys[-2:]

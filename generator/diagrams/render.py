@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cache import Cache
 from ..engine import Engine, find_engine
 from ..errors import EngineError
 from ..facts import Facts
@@ -38,14 +39,6 @@ TIMEOUT = 600
 """Seconds one Graphviz run may take before the build gives up."""
 MIN_SCALE = 0.75
 """A diagram shrinks to fit the page down to this share of its size, then scrolls."""
-
-MEMORY_LIMIT = 200_000_000
-"""Characters of SVG kept in memory; the least recently used go first."""
-
-_memory: dict[str, str] = {}
-"""SVG by cache key, most recently used last, for as long as the process lives, so that
-`mkdocs serve` redraws only what an edit changed."""
-
 
 @dataclass(frozen=True)
 class Paint:
@@ -140,18 +133,20 @@ def render_svgs(
     cache_dir: Path | None = None,
     *,
     names: Sequence[str] | None = None,
+    cache: Cache | None = None,
 ) -> list[str]:
-    """The SVG text Graphviz draws for each DOT text, from the cache where possible.
+    """The SVG text Graphviz draws for each DOT text, from the caches where possible.
 
-    Graphs not in the memory cache nor in `cache_dir` are drawn together in one process.
-    `names` (diagram keys) only serve to say which diagram failed."""
+    Graphs neither in `cache` (memory) nor in `cache_dir` (disk) are drawn together in one
+    process. `names` (diagram keys) only serve to say which diagram failed."""
     keys = [cache_key(engine, dot) for dot in dots]
     found: dict[str, str] = {}
     for key in keys:
         if key in found:
             continue
-        if key in _memory:
-            found[key] = _memory.pop(key)
+        kept = cache.svg(key) if cache is not None else None
+        if kept is not None:
+            found[key] = kept
         elif cache_dir is not None and (cache_dir / f"{key}.svg").is_file():
             try:
                 found[key] = (cache_dir / f"{key}.svg").read_text(encoding="utf-8")
@@ -171,18 +166,9 @@ def render_svgs(
             found[key] = svg
             if cache_dir is not None:
                 _store(cache_dir, key, svg)
-    _remember(found)
+    if cache is not None:
+        cache.keep_svgs(found)
     return [found[key] for key in keys]
-
-
-def _remember(svgs: dict[str, str]) -> None:
-    """Keep these SVGs in memory as the most recently used, within MEMORY_LIMIT."""
-    _memory.update(svgs)
-    total = sum(map(len, _memory.values()))
-    for key in list(_memory):
-        if total <= MEMORY_LIMIT:
-            break
-        total -= len(_memory.pop(key))
 
 
 def _run_one_by_one(engine: Engine, dots: Sequence[str], names: Sequence[str]) -> list[str]:
@@ -216,11 +202,6 @@ def _store(cache_dir: Path, key: str, svg: str) -> None:
         os.replace(tmp, cache_dir / f"{key}.svg")
     except OSError:
         pass
-
-
-def clear_memory_cache() -> None:
-    """Forget the SVGs kept in memory (the disk cache stays)."""
-    _memory.clear()
 
 
 # -- fitting the SVG to the site ----------------------------------------------------------------
@@ -424,17 +405,19 @@ def render_site_diagrams(
     engine: str = "auto",
     cache_dir: Path | None = None,
     facts: Facts | None = None,
+    cache: Cache | None = None,
 ) -> dict[str, tuple[str, str]]:
     """Every diagram of the site: key -> (HTML figure for its page, standalone SVG file).
 
     Keys: `org-chart`, `coordination`, `department/<id>`, `role/<id>`, `objective/<id>`,
-    `workflow/<id>`; the file is published at `diagram_file(key)`. `cache_dir` None keeps
-    the cache in memory only. Raises EngineError when no Graphviz engine can draw."""
-    chosen = find_engine(engine)
+    `workflow/<id>`; the file is published at `diagram_file(key)`. Drawings are kept in
+    `cache` (memory, for a `serve` session) and in `cache_dir` (disk, between runs) when
+    given. Raises EngineError when no Graphviz engine can draw."""
     from . import site_diagrams  # the package, whose __init__ has run by now
 
+    chosen = cache.engine(engine, find_engine) if cache is not None else find_engine(engine)
     site = site_diagrams(playbook, labels, facts)
-    svgs = render_svgs([d.dot for d in site], chosen, cache_dir, names=[d.key for d in site])
+    svgs = render_svgs([d.dot for d in site], chosen, cache_dir, names=[d.key for d in site], cache=cache)
     return {
         d.key: (
             figure_html(d, svg, labels),
