@@ -204,6 +204,16 @@ class Renderer:
         }
         """Entity id -> (escaped link text, page path), for `link`."""
         self.env = cache.environment(environment) if cache is not None else environment()
+        self.common: dict[str, Any] = {
+            "t": self.say,
+            "slot": self.slot,
+            "duration": self.duration,
+            "letter": lambda name: self.say(f"raci_{name}"),
+            "field_names": self.field_names,
+            "indent": lambda depth: Md("    " * depth),
+            "kind_label": lambda entity: self.say(f"kind_{entity.KIND}"),
+        }
+        """The helpers that do not depend on the page."""
 
     # -- helpers bound to the page being written
 
@@ -234,51 +244,44 @@ class Renderer:
         def page_link(path: str, label: Md) -> Md:
             return Md(f"[{label}]({href(path)})")
 
-        def slot(key: str) -> Md:
-            """The placeholder of a diagram: ours, not YAML text, so no escaping."""
-            return Md(diagram_slot(key) + "\n")
-
-        def duration(value: str | None) -> Md:
-            if not value:
-                return Md("")
-            amount, unit = int(value[:-1]), value[-1]
-            key = {"m": "minutes", "h": "hours", "d": "days"}[unit] + ("_one" if amount == 1 else "")
-            return say(key, n=amount)
-
-        def letter(name: str) -> Md:
-            return say(f"raci_{name}")
-
-        def field_names(paths: tuple[tuple[str | int, ...], ...]) -> Md:
-            names: list[str] = []
-            for path in paths:
-                if path[0] == "steps":
-                    name = say(f"field_step_{path[2]}", n=int(path[1]) + 1)
-                elif path[0] == "kpis":
-                    name = say("field_kpi")
-                elif path[0] == "raci":
-                    name = say(f"raci_{path[1]}")
-                else:
-                    name = say(f"field_{path[0]}")
-                if name not in names:
-                    names.append(name)
-            return Md(", ".join(names))
-
-        def indent(depth: int) -> Md:
-            return Md("    " * depth)
-
         return {
-            "t": say,
+            **self.common,
             "link": link,
             "links": links,
             "page_link": page_link,
-            "slot": slot,
-            "duration": duration,
-            "letter": letter,
-            "field_names": field_names,
-            "indent": indent,
-            "kind_label": lambda entity: say(f"kind_{entity.KIND}"),
             "page": here,
         }
+
+    # -- helpers for every page
+
+    @staticmethod
+    def slot(key: str) -> Md:
+        """The placeholder of a diagram: ours, not YAML text, so no escaping."""
+        return Md(diagram_slot(key) + "\n")
+
+    def duration(self, value: str | None) -> Md:
+        if not value:
+            return Md("")
+        amount, unit = int(value[:-1]), value[-1]
+        key = {"m": "minutes", "h": "hours", "d": "days"}[unit] + ("_one" if amount == 1 else "")
+        return self.say(key, n=amount)
+
+    def field_names(self, paths: tuple[tuple[str | int, ...], ...]) -> Md:
+        """The fields where one entity names another, as a reader calls them."""
+        say = self.say
+        names: list[str] = []
+        for path in paths:
+            if path[0] == "steps":
+                name = say(f"field_step_{path[2]}", n=int(path[1]) + 1)
+            elif path[0] == "kpis":
+                name = say("field_kpi")
+            elif path[0] == "raci":
+                name = say(f"raci_{path[1]}")
+            else:
+                name = say(f"field_{path[0]}")
+            if name not in names:
+                names.append(name)
+        return Md(", ".join(names))
 
     def render(self, template: str, here: str, **context: Any) -> str:
         text = self.env.get_template(template).render(**self.helpers(here), **context)
