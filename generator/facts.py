@@ -150,10 +150,6 @@ class Facts:
     def __init__(self, playbook: Playbook) -> None:
         self.playbook = playbook
 
-    @classmethod
-    def of(cls, playbook: Playbook) -> Facts:
-        return cls(playbook)
-
     # -- people and departments
 
     @functools.cached_property
