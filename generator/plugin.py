@@ -179,17 +179,19 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             raise PluginError(str(exc)) from None
 
     def _urls_from(self, here: str, here_url: str) -> Callable[[str], str]:
-        """Generated file -> its URL in this site, relative to `here_url` (the URL of the
-        generated file `here`), as MkDocs writes the links of Markdown pages."""
+        """Generated file (`roles/x.md`) -> its URL in this site (`roles/x/` or `roles/x.html`),
+        relative to `here_url`, the URL of the generated file `here`: up to the site's root,
+        then down, as the diagrams always linked."""
         assert self.files is not None, "on_files runs first"
-        files = self.files
+        uris = self.files.src_uris  # our targets are normalised posix paths already
         folder = here_url if here_url.endswith("/") or not here_url else posixpath.dirname(here_url) + "/"
+        folder = folder.lstrip("/")
 
         def url(target: str) -> str:
-            found = files.get_file_from_path(target)
+            found = uris.get(target)
             if found is None:  # pragma: no cover - every diagram links to generated files
                 raise PluginError(f"a diagram in {here} links to {target}, which is not part of the site")
-            return relative(found.url, folder.lstrip("/"))
+            return relative(found.url, folder)
 
         return url
 
