@@ -63,13 +63,14 @@ print(time.perf_counter() - start, len(output.files))
 REBUILD = """
 import sys, time
 from pathlib import Path
-from generator.site import generate, source_stamp
+from generator.cache import Cache
+from generator.site import generate
 root = Path(sys.argv[1])
-output = generate(root, cache_dir=Path(sys.argv[2]))
-key = source_stamp(root)
+session = Cache()  # the plugin's, for a whole `mkdocs serve` session
+output = generate(root, cache_dir=Path(sys.argv[2]), cache=session)
 # what the plugin does on a rebuild with nothing changed: stat the sources, reuse the output
 start = time.perf_counter()
-assert source_stamp(root) == key
+assert generate(root, cache_dir=Path(sys.argv[2]), cache=session) is output
 print(time.perf_counter() - start)
 """
 
@@ -100,7 +101,7 @@ def plain_project(project: Path, target: Path) -> Path:
 
     output = generate(project, cache_dir=project / ".cache" / "diagrams")
     docs = target / "docs"
-    for path, content in output.files.items():
+    for path, content in output.exported().items():  # the figures in place, as `playbook export` writes them
         (docs / path).parent.mkdir(parents=True, exist_ok=True)
         (docs / path).write_text(content, encoding="utf-8")
     for path in (project / "docs").rglob("*"):
@@ -191,7 +192,7 @@ What the columns measure (each in a fresh process; `benchmarks/synth.py` writes 
   which also keeps line and column of every value, detects duplicate keys and runs every rule.
 - *generate cold / warm*: `generator.site.generate` (pages and diagrams) with an empty, then a
   filled diagram cache folder.
-- *no-change rebuild*: under `mkdocs serve` the plugin keeps its output and only checks the
+- *no-change rebuild*: under `mkdocs serve` the plugin's session `Cache` keeps the last output and only checks the
   sources' sizes and modification times; the share is of the warm build.
 - *playbook build*: `mkdocs build` with the plugin, diagram cache empty; *warm*: again with the
   cache filled. *plain mkdocs build*: the same generated pages exported into `docs/`, the same

@@ -381,9 +381,9 @@ def export_command(
     """Write the generated Markdown pages and SVG diagrams into DIRECTORY.
 
     For inspecting what the site is made of, or for feeding another static site generator.
-    Links between pages point at the .md files; the pages' YAML sources are in
-    `_sources.json`. DIRECTORY must be new, empty or written by an earlier export (it then
-    holds a .playbook-output file), and outside the project's sources.
+    Links between pages point at the .md files, in the diagrams too; the pages' YAML
+    sources are in `_sources.json`. DIRECTORY must be new, empty or written by an earlier
+    export (it then holds a .playbook-output file), and outside the project's sources.
     """
     from .site import generate
     from .targets import check_target, empty, mark
@@ -403,7 +403,7 @@ def export_command(
     if clean:
         empty(target)
     mark(target, "playbook export")
-    files = dict(output.files)
+    files = output.exported()
     files["_sources.json"] = json.dumps(output.sources, indent=2, sort_keys=True) + "\n"
     for relative, content in files.items():
         path = target / relative

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 import subprocess
@@ -49,9 +48,9 @@ def _version_of(executable: str) -> str:
     return text[0] if text else "unknown version"
 
 
-@functools.cache
 def find_engine(choice: str = "auto") -> Engine:
-    """The engine to draw with; `choice` is auto, system or pure."""
+    """The engine to draw with; `choice` is auto, system or pure. It runs the program once to
+    ask its version: a `Cache` keeps the answer for a build or a `serve` session."""
     if choice not in ENGINES:
         raise EngineError(f"unknown Graphviz engine '{choice}'; choose one of {', '.join(ENGINES)}")
     if choice in ("auto", "system"):

@@ -19,6 +19,7 @@ from typing import Any
 
 import pydantic
 
+from .cache import Cache
 from .errors import Location, Problem, Problems, ProjectError
 from .model import (
     ENTITY_TYPES,
@@ -197,18 +198,8 @@ def entity_id(rel: str) -> str:
     return name
 
 
-@dataclass
-class _Cached:
-    stamp: tuple[int, int]
-    doc: Document | None
-    problems: list[Problem]
-
-
-_file_cache: dict[Path, _Cached] = {}
-
-
-def _read(full: Path, rel: str) -> tuple[Document | None, list[Problem]]:
-    """Read a file, reusing the last parse while its size and modification time stay.
+def _read(full: Path, rel: str, cache: Cache | None = None) -> tuple[Document | None, list[Problem]]:
+    """Read a file; with a cache, reuse the last parse while its size and modification time stay.
 
     The file is opened without blocking and read up to the size limit, whatever its size
     claims to be: `st_size` is 0 for a pipe or a device, which are refused by `discover`
@@ -221,21 +212,20 @@ def _read(full: Path, rel: str) -> tuple[Document | None, list[Problem]]:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
             return None, [Problem(Location(rel), "file is not a plain file; the playbook reads only plain YAML files", "layout")]
-        stamp = (info.st_mtime_ns, info.st_size)
-        cached = _file_cache.get(full)
-        if cached and cached.stamp == stamp:
-            return cached.doc, cached.problems
-        if info.st_size > MAX_FILE_BYTES:  # said without reading a 50 MB file into memory
-            doc, problems = None, [too_large(rel, info.st_size)]
-        else:
-            raw = handle.read(MAX_FILE_BYTES + 1)  # never more, whatever the size said
-            doc, problems = read_bytes(raw, rel)
-    _file_cache[full] = _Cached(stamp, doc, problems)
-    return doc, problems
+
+        def parse() -> tuple[Document | None, list[Problem]]:
+            if info.st_size > MAX_FILE_BYTES:  # said without reading a 50 MB file into memory
+                return None, [too_large(rel, info.st_size)]
+            return read_bytes(handle.read(MAX_FILE_BYTES + 1), rel)  # never more, whatever the size said
+
+        if cache is None:
+            return parse()
+        return cache.file(full, (info.st_mtime_ns, info.st_size), parse)
 
 
-def load(root: Path) -> tuple[Playbook, Sources, Problems]:
-    """Read and check every file; return what loaded, the files behind it and every problem found."""
+def load(root: Path, cache: Cache | None = None) -> tuple[Playbook, Sources, Problems]:
+    """Read and check every file; return what loaded, the files behind it and every problem found.
+    `cache` keeps the parsed files between calls (see `cache.Cache`)."""
     problems = Problems()
     playbook = Playbook()
     sources = Sources(root)
@@ -247,7 +237,7 @@ def load(root: Path) -> tuple[Playbook, Sources, Problems]:
         if bad_name:
             problems.add(Location(rel), bad_name, "id")
             continue
-        doc, file_problems = _read(root / rel, rel)
+        doc, file_problems = _read(root / rel, rel, cache)
         problems.items.extend(file_problems)
         entity = _validate(kind, eid, rel, doc, problems) if doc is not None else None
         if entity is None or doc is None:

@@ -7,27 +7,28 @@ environment refuses to print a plain `str`, so a field left unescaped fails the 
 
 Pages live one folder deep (`roles/community-manager.md`), links between them are relative
 links to the `.md` file, so MkDocs checks them and any other static site generator can follow
-them. Diagrams come from outside through `diagram(key)`: ready HTML, or "" when there is none.
+them. A page that shows a diagram holds a placeholder for it (`diagram_slot(key)`, one line of
+HTML that Markdown passes through) and lists its key in `Page.diagrams`; each writer puts its
+own figure there (the mkdocs plugin after search indexing, `playbook export` before writing).
 """
 
 from __future__ import annotations
 
-import functools
 import posixpath
 import string
-from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
+from .cache import Cache
 from .escape import Md, html_text, md_block, md_inline, md_text, md_url
+from .facts import RACI_LETTERS, Facts, by_title, raci_parties, sort_key
 from .labels import Labels
 from .model import (
     KIND,
-    KIND_ORDER,
     PLURALS,
     Channel,
     Department,
@@ -37,13 +38,9 @@ from .model import (
     Organization,
     Playbook,
     Role,
-    Step,
     Theme,
     Workflow,
 )
-from .rules import references
-
-RACI_LETTERS = ("accountable", "responsible", "consulted", "informed")
 
 RACI_MATRIX_COLUMNS = 40
 """Above this many parties, a matrix is unreadable (and its size grows with objectives times
@@ -69,8 +66,8 @@ class Page:
     """The YAML file behind the page, relative to the project folder; None for index pages."""
     index: bool = False
     """True for the overview and index pages that belong in the navigation."""
-    diagrams: dict[str, str] = field(default_factory=dict, compare=False)
-    """Diagram key -> the HTML block placed in `markdown` for it (see `Renderer.helpers`)."""
+    diagrams: tuple[str, ...] = ()
+    """Keys of the diagrams whose placeholder (`diagram_slot`) is in `markdown`."""
 
 
 def page_path(entity: Entity) -> str:
@@ -85,250 +82,22 @@ def diagram_path(key: str) -> str:
     return f"diagrams/{key}.svg"
 
 
-def no_diagram(key: str) -> str:
-    return ""
+def diagram_slot(key: str) -> str:
+    """The placeholder for diagram `key` in a page: one line of HTML, which Markdown passes
+    through as it is, for a writer to replace with its figure (`fill_slots`)."""
+    return f'<div class="playbook-diagram-slot" data-key="{html_text(key)}"></div>'
 
 
-def sort_key(entity: Entity) -> tuple[str, str]:
-    """Entities are listed by title, then id, whatever the order of the files."""
-    return (entity.label.casefold(), entity.id)
+def fill_slots(text: str, keys: Iterable[str], figure: Callable[[str], str]) -> str:
+    """Replace the placeholder of each diagram key with `figure(key)`."""
+    for key in keys:
+        text = text.replace(diagram_slot(key), figure(key), 1)
+    return text
 
 
-def by_title(entities: Iterable[Any]) -> list[Any]:
-    return sorted(entities, key=sort_key)
-
-
-# --- what the pages show -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Backlink:
-    """Another entity that names this one, and the fields where it does."""
-
-    source: Entity
-    fields: tuple[tuple[str | int, ...], ...]
-
-
-@dataclass(frozen=True)
-class Duty:
-    """A RACI letter a role or department holds for an objective."""
-
-    objective: Objective
-    letter: str
-    party: str
-    """The id named in the RACI: the role itself, or its department."""
-
-
-@dataclass(frozen=True)
-class Handoff:
-    """One workflow step that involves a role or department."""
-
-    workflow: Workflow
-    number: int
-    step: Step
-
-
-@dataclass(frozen=True)
-class Share:
-    """One bar of the workload chart."""
-
-    department: Department | None
-    percent: float
-
-
-@dataclass(frozen=True)
-class Link:
-    """Departments that hand work to each other, and the workflows where they do."""
-
-    source: Department
-    target: Department
-    workflows: tuple[Workflow, ...]
-    count: int
-
-
-@dataclass
-class Facts:
-    """Everything computed once per playbook that several pages need."""
-
-    playbook: Playbook
-    backlinks: dict[str, list[Backlink]] = field(default_factory=dict)
-    reports: dict[str, list[Role]] = field(default_factory=dict)
-    children: dict[str, list[Department]] = field(default_factory=dict)
-    members: dict[str, list[Role]] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, playbook: Playbook) -> Facts:
-        facts = cls(playbook)
-        found: dict[str, dict[str, list[tuple[str | int, ...]]]] = defaultdict(dict)
-        for entity in playbook.all_entities():
-            for ref in references(entity):
-                found[ref.target].setdefault(entity.id, []).append(ref.path)
-        for target, sources in found.items():
-            rows = [
-                Backlink(playbook.entity(source) or playbook.organization, tuple(paths))  # type: ignore[arg-type]
-                for source, paths in sources.items()
-            ]
-            facts.backlinks[target] = sorted(rows, key=lambda b: (KIND_ORDER.index(b.source.KIND), *sort_key(b.source)))
-        for role in by_title(playbook.roles.values()):
-            facts.members.setdefault(role.department, []).append(role)
-            if role.reports_to:
-                facts.reports.setdefault(role.reports_to, []).append(role)
-        for department in by_title(playbook.departments.values()):
-            if department.parent:
-                facts.children.setdefault(department.parent, []).append(department)
-        return facts
-
-    # -- roles and departments
-
-    def department_of(self, party: str) -> Department | None:
-        """The department of a party: itself when it is one, a role's department otherwise."""
-        if party in self.playbook.departments:
-            return self.playbook.departments[party]
-        role = self.playbook.roles.get(party)
-        return self.playbook.departments.get(role.department) if role else None
-
-    def led_by(self, role: Role) -> list[Department]:
-        return by_title(d for d in self.playbook.departments.values() if d.lead == role.id)
-
-    def roles_of(self, department: Department) -> list[Role]:
-        """The department's roles, its lead first."""
-        roles = self.members.get(department.id, [])
-        return sorted(roles, key=lambda r: (r.id != department.lead, *sort_key(r)))
-
-    def tree(self) -> list[tuple[int, Department]]:
-        """Every department with its depth, parents before their children."""
-        departments = self.playbook.departments
-        roots = by_title(d for d in departments.values() if not d.parent or d.parent not in departments)
-        out: list[tuple[int, Department]] = []
-
-        def walk(department: Department, depth: int) -> None:
-            out.append((depth, department))
-            for child in self.children.get(department.id, []):
-                walk(child, depth + 1)
-
-        for root in roots:
-            walk(root, 0)
-        return out
-
-    # -- objectives
-
-    def duties(self, parties: Iterable[str]) -> list[Duty]:
-        """Every RACI letter held by any of `parties`, objective by objective."""
-        wanted = list(parties)
-        found = [row for party in dict.fromkeys(wanted) for row in self._duty_index.get(party, [])]
-        found.sort(key=lambda row: (row[0], row[1], wanted.index(row[2].party)))
-        return [duty for _, _, duty in found]
-
-    @functools.cached_property
-    def _duty_index(self) -> dict[str, list[tuple[int, int, Duty]]]:
-        """Party id -> (objective position, letter position, duty), built once per site:
-        asking every objective about every role made generation quadratic."""
-        index: dict[str, list[tuple[int, int, Duty]]] = defaultdict(list)
-        for position, objective in enumerate(by_title(self.playbook.objectives.values())):
-            for letter_position, letter in enumerate(RACI_LETTERS):
-                for party in dict.fromkeys(raci_parties(objective, letter)):
-                    index[party].append((position, letter_position, Duty(objective, letter, party)))
-        return index
-
-    def raci_parties(self, kind: str) -> list[Entity]:
-        """Roles or departments named in any RACI, by title."""
-        named = {p for o in self.playbook.objectives.values() for letter in RACI_LETTERS for p in raci_parties(o, letter)}
-        return by_title(self.playbook.of_kind(kind)[p] for p in named if p in self.playbook.of_kind(kind))
-
-    def objectives_by_kind(self, objective: Objective, kind: str) -> list[Entity]:
-        """Themes, channels or workflows that serve an objective."""
-        if kind == "workflow":
-            return by_title(w for w in self.playbook.workflows.values() if w.objective == objective.id)
-        serving: Iterable[Theme | Channel] = (self.playbook.themes if kind == "theme" else self.playbook.channels).values()
-        return by_title(e for e in serving if objective.id in e.objectives)
-
-    def departments_in(self, objective: Objective) -> list[tuple[Department, list[str]]]:
-        """Departments taking part in an objective, directly or through their roles, with letters."""
-        letters: dict[str, list[str]] = {}
-        for letter in RACI_LETTERS:
-            for party in raci_parties(objective, letter):
-                department = self.department_of(party)
-                if department is not None and letter not in letters.setdefault(department.id, []):
-                    letters[department.id].append(letter)
-        return [(d, letters[d.id]) for d in by_title(self.playbook.departments[i] for i in letters)]
-
-    # -- workflows
-
-    def handoffs(self, parties: Iterable[str]) -> list[Handoff]:
-        """Workflow steps done by, or handed to, any of `parties`."""
-        found = {key: row for party in set(parties) for key, row in self._handoff_index.get(party, [])}
-        return [found[key] for key in sorted(found)]
-
-    @functools.cached_property
-    def _handoff_index(self) -> dict[str, list[tuple[tuple[int, int], Handoff]]]:
-        """Party id -> ((workflow position, step number), hand-off) for steps it does or receives."""
-        index: dict[str, list[tuple[tuple[int, int], Handoff]]] = defaultdict(list)
-        for position, workflow in enumerate(by_title(self.playbook.workflows.values())):
-            for number, step in enumerate(workflow.steps, start=1):
-                row = ((position, number), Handoff(workflow, number, step))
-                for party in {step.by, step.to} - {None}:
-                    index[party].append(row)  # type: ignore[index]
-        return index
-
-    def department_links(self) -> list[Link]:
-        """Hand-offs between two different departments, counted over every workflow."""
-        found: dict[tuple[str, str], list[Workflow]] = defaultdict(list)
-        for workflow in by_title(self.playbook.workflows.values()):
-            for step in workflow.steps:
-                if not step.to:
-                    continue
-                source, target = self.department_of(step.by), self.department_of(step.to)
-                if source is None or target is None or source.id == target.id:
-                    continue
-                found[(source.id, target.id)].append(workflow)
-        departments = self.playbook.departments
-        links = [
-            Link(departments[a], departments[b], tuple({w.id: w for w in flows}.values()), len(flows))
-            for (a, b), flows in found.items()
-        ]
-        return sorted(links, key=lambda link: (*sort_key(link.source), *sort_key(link.target)))
-
-    # -- the organization
-
-    def shares(self) -> list[Share]:
-        """Departments with a share, largest first, and what nobody carries."""
-        rows = [
-            Share(d, float(d.share))
-            for d in self.playbook.departments.values()
-            if d.share is not None
-        ]
-        rows.sort(key=lambda s: (-s.percent, *sort_key(s.department)))  # type: ignore[arg-type]
-        total = sum(s.percent for s in rows)
-        if rows and total < 100:
-            rows.append(Share(None, 100 - total))
-        return rows
-
-    def kpi_users(self, metric: Metric) -> list[tuple[Entity, str]]:
-        """Roles and objectives that measure themselves by a metric, with their targets."""
-        return self._kpi_index.get(metric.id, [])
-
-    @functools.cached_property
-    def _kpi_index(self) -> dict[str, list[tuple[Entity, str]]]:
-        index: dict[str, list[tuple[Entity, str]]] = defaultdict(list)
-        for kind in ("role", "objective"):
-            for entity in by_title(self.playbook.of_kind(kind).values()):
-                for kpi in entity.kpis:
-                    index[kpi.metric].append((entity, kpi.target))
-        return index
-
-    @functools.cached_property
-    def channels_run(self) -> dict[str, list[tuple[Channel, str]]]:
-        """Role id -> (channel, "owner" or "operator") for every account it runs, by title."""
-        index: dict[str, list[tuple[Channel, str]]] = defaultdict(list)
-        for channel in by_title(self.playbook.channels.values()):
-            for who, how in _channel_roles(channel):
-                index[who].append((channel, how))
-        return index
-
-
-def raci_parties(objective: Objective, letter: str) -> list[str]:
-    raci = objective.raci
-    return [raci.accountable] if letter == "accountable" else list(getattr(raci, letter))
+def diagram_key(entity: Entity) -> str:
+    """The diagram shown on an entity's page: `org-chart` for the organization, else `<kind>/<id>`."""
+    return "org-chart" if isinstance(entity, Organization) else f"{entity.KIND}/{entity.id}"
 
 
 def number(value: float) -> str:
@@ -350,9 +119,9 @@ def _refuse_plain(value: Any) -> Any:
     )
 
 
-@functools.lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    """The one Jinja environment for every page template."""
+    """A Jinja environment for the page templates; a `Cache` keeps one, with its compiled
+    templates, for a build or a `serve` session."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator", "templates"),
         undefined=jinja2.StrictUndefined,
@@ -421,20 +190,31 @@ class Renderer:
         self,
         playbook: Playbook,
         labels: Labels,
-        diagram: Callable[[str], str] = no_diagram,
+        diagrams: Collection[str] = (),
+        facts: Facts | None = None,
+        cache: Cache | None = None,
     ) -> None:
         self.playbook = playbook
         self.labels = labels
         self.say = Say(labels)
-        self.facts = Facts.of(playbook)
-        self.diagram_html = diagram
-        self.placed: dict[str, str] = {}
-        """The diagrams placed on the page being rendered."""
+        self.facts = facts or Facts(playbook)
+        self.drawn = frozenset(diagrams)
+        """Keys of the diagrams the writer will put in: pages hold a placeholder for these only."""
         self.targets: dict[str, tuple[str, str]] = {
             entity.id: (str(md_text(entity.label)), page_path(entity)) for entity in playbook.all_entities()
         }
         """Entity id -> (escaped link text, page path), for `link`."""
-        self.env = environment()
+        self.env = cache.environment(environment) if cache is not None else environment()
+        self.common: dict[str, Any] = {
+            "t": self.say,
+            "slot": self.slot,
+            "duration": self.duration,
+            "letter": lambda name: self.say(f"raci_{name}"),
+            "field_names": self.field_names,
+            "indent": lambda depth: Md("    " * depth),
+            "kind_label": lambda entity: self.say(KIND[entity.KIND].label),
+        }
+        """The helpers that do not depend on the page."""
 
     # -- helpers bound to the page being written
 
@@ -465,59 +245,46 @@ class Renderer:
         def page_link(path: str, label: Md) -> Md:
             return Md(f"[{label}]({href(path)})")
 
-        def diagram(key: str) -> Md:
-            """The diagram for `key`: the renderer's HTML block (a figure with its caption and
-            download link), or "" when there is none. It is ours, not YAML text: no escaping."""
-            inline = self.diagram_html(key).strip()
-            if not inline:
-                return Md("")
-            self.placed[key] = inline
-            return Md(inline + "\n")
-
-        def duration(value: str | None) -> Md:
-            if not value:
-                return Md("")
-            amount, unit = int(value[:-1]), value[-1]
-            key = {"m": "minutes", "h": "hours", "d": "days"}[unit] + ("_one" if amount == 1 else "")
-            return say(key, n=amount)
-
-        def letter(name: str) -> Md:
-            return say(f"raci_{name}")
-
-        def field_names(paths: tuple[tuple[str | int, ...], ...]) -> Md:
-            names: list[str] = []
-            for path in paths:
-                if path[0] == "steps":
-                    name = say(f"field_step_{path[2]}", n=int(path[1]) + 1)
-                elif path[0] == "kpis":
-                    name = say("field_kpi")
-                elif path[0] == "raci":
-                    name = say(f"raci_{path[1]}")
-                else:
-                    name = say(f"field_{path[0]}")
-                if name not in names:
-                    names.append(name)
-            return Md(", ".join(names))
-
-        def indent(depth: int) -> Md:
-            return Md("    " * depth)
-
         return {
-            "t": say,
+            **self.common,
             "link": link,
             "links": links,
             "page_link": page_link,
-            "diagram": diagram,
-            "duration": duration,
-            "letter": letter,
-            "field_names": field_names,
-            "indent": indent,
-            "kind_label": lambda entity: say(KIND[entity.KIND].label),
             "page": here,
         }
 
+    # -- helpers for every page
+
+    @staticmethod
+    def slot(key: str) -> Md:
+        """The placeholder of a diagram: ours, not YAML text, so no escaping."""
+        return Md(diagram_slot(key) + "\n")
+
+    def duration(self, value: str | None) -> Md:
+        if not value:
+            return Md("")
+        amount, unit = int(value[:-1]), value[-1]
+        key = {"m": "minutes", "h": "hours", "d": "days"}[unit] + ("_one" if amount == 1 else "")
+        return self.say(key, n=amount)
+
+    def field_names(self, paths: tuple[tuple[str | int, ...], ...]) -> Md:
+        """The fields where one entity names another, as a reader calls them."""
+        say = self.say
+        names: list[str] = []
+        for path in paths:
+            if path[0] == "steps":
+                name = say(f"field_step_{path[2]}", n=int(path[1]) + 1)
+            elif path[0] == "kpis":
+                name = say("field_kpi")
+            elif path[0] == "raci":
+                name = say(f"raci_{path[1]}")
+            else:
+                name = say(f"field_{path[0]}")
+            if name not in names:
+                names.append(name)
+        return Md(", ".join(names))
+
     def render(self, template: str, here: str, **context: Any) -> str:
-        self.placed = {}
         text = self.env.get_template(template).render(**self.helpers(here), **context)
         # one blank line between blocks, whatever the template's conditionals left behind
         while "\n\n\n" in text:
@@ -546,23 +313,31 @@ class Renderer:
                 found.append(make(entity))
         return {page.path: page for page in sorted(found, key=lambda p: p.path)}
 
-    def entity_page(self, entity: Entity, template: str, **context: Any) -> Page:
+    def figure(self, key: str) -> str | None:
+        """`key` when that diagram is drawn, so that the page shows it; None otherwise."""
+        return key if key in self.drawn else None
+
+    def entity_page(self, entity: Entity, template: str, *, diagram: str | None = None, **context: Any) -> Page:
         here = page_path(entity)
+        key = self.figure(diagram) if diagram else None
         markdown = self.render(
             template,
             here,
             backlinks=self.facts.backlinks.get(entity.id, []),
+            diagram=key,
             **context,
         )
-        return Page(here, entity.label, markdown, source=entity.path, diagrams=self.placed)
+        return Page(here, entity.label, markdown, source=entity.path, diagrams=(key,) if key else ())
 
     def organization_page(self, organization: Organization) -> Page:
         here = page_path(organization)
         facts = self.facts
         hub = self.playbook.departments.get(organization.hub or "")
+        key = self.figure(diagram_key(organization))
         markdown = self.render(
             "organization.md.j2",
             here,
+            diagram=key,
             organization=organization,
             charter=organization.charter,
             hub=hub,
@@ -573,22 +348,18 @@ class Renderer:
             headcount=sum(r.headcount for r in self.playbook.roles.values()),
             open_positions=sum(1 for r in self.playbook.roles.values() if r.headcount == 0),
         )
-        return Page(here, organization.label, markdown, source=organization.path, index=True, diagrams=self.placed)
+        return Page(
+            here, organization.label, markdown, source=organization.path, index=True, diagrams=(key,) if key else ()
+        )
 
     def department_page(self, department: Department) -> Page:
         facts = self.facts
         roles = facts.roles_of(department)
         parties = [department.id, *(r.id for r in roles)]
-        involved = set(parties)
-        channels = [
-            (channel, role, how)
-            for channel in by_title(self.playbook.channels.values())
-            for role, how in _channel_roles(channel)
-            if role in involved
-        ]
         return self.entity_page(
             department,
             "department.md.j2",
+            diagram=diagram_key(department),
             department=department,
             parent=self.playbook.departments.get(department.parent or ""),
             lead=self.playbook.roles.get(department.lead or ""),
@@ -596,8 +367,8 @@ class Renderer:
             is_hub=bool(self.playbook.organization and self.playbook.organization.hub == department.id),
             roles=roles,
             duties=facts.duties(parties),
-            channels=channels,
-            handoffs=facts.handoffs(parties),
+            channels=facts.accounts_of(parties),
+            handoffs=facts.steps_of(parties),
         )
 
     def role_page(self, role: Role) -> Page:
@@ -606,15 +377,16 @@ class Renderer:
         return self.entity_page(
             role,
             "role.md.j2",
+            diagram=diagram_key(role),
             role=role,
             department=self.playbook.departments.get(role.department),
             manager=self.playbook.roles.get(role.reports_to or ""),
             reports=facts.reports.get(role.id, []),
             leads=facts.led_by(role),
-            duties=facts.duties([role.id, role.department]),
+            duties=facts.duties_through(role),
             channels=channels,
-            themes=by_title(t for t in self.playbook.themes.values() if t.owner == role.id),
-            handoffs=facts.handoffs([role.id, role.department]),
+            themes=facts.themes_owned.get(role.id, []),
+            handoffs=facts.steps_of([role.id, role.department]),
             kpis=[(kpi, self.playbook.metrics.get(kpi.metric)) for kpi in role.kpis],
         )
 
@@ -623,6 +395,7 @@ class Renderer:
         return self.entity_page(
             objective,
             "objective.md.j2",
+            diagram=diagram_key(objective),
             objective=objective,
             raci={letter: raci_parties(objective, letter) for letter in RACI_LETTERS},
             kpis=[(kpi, self.playbook.metrics.get(kpi.metric)) for kpi in objective.kpis],
@@ -636,7 +409,7 @@ class Renderer:
         return self.entity_page(theme, "theme.md.j2", theme=theme)
 
     def channel_page(self, channel: Channel) -> Page:
-        themes = by_title(t for t in self.playbook.themes.values() if channel.id in t.channels)
+        themes = self.facts.themes_on.get(channel.id, [])
         return self.entity_page(channel, "channel.md.j2", channel=channel, themes=themes)
 
     def metric_page(self, metric: Metric) -> Page:
@@ -644,16 +417,19 @@ class Renderer:
 
     def workflow_page(self, workflow: Workflow) -> Page:
         steps = list(enumerate(workflow.steps, start=1))
-        return self.entity_page(workflow, "workflow.md.j2", workflow=workflow, steps=steps)
+        return self.entity_page(
+            workflow, "workflow.md.j2", diagram=diagram_key(workflow), workflow=workflow, steps=steps
+        )
 
     def index_pages(self) -> list[Page]:
         playbook, facts = self.playbook, self.facts
         indexes: list[Page] = []
 
-        def add(name: str, title_key: str, **context: Any) -> None:
+        def add(name: str, title_key: str, *, diagram: str | None = None, **context: Any) -> None:
             here = f"{name}/index.md"
-            markdown = self.render(f"{name}.md.j2", here, **context)
-            indexes.append(Page(here, self.labels(title_key), markdown, index=True, diagrams=self.placed))
+            key = self.figure(diagram) if diagram else None
+            markdown = self.render(f"{name}.md.j2", here, diagram=key, **context)
+            indexes.append(Page(here, self.labels(title_key), markdown, index=True, diagrams=(key,) if key else ()))
 
         add(
             "playbook",
@@ -689,8 +465,9 @@ class Renderer:
         add(
             "coordination",
             "coordination_title",
+            diagram="coordination",
             hub=playbook.departments.get(playbook.organization.hub or "") if playbook.organization else None,
-            handovers=facts.department_links(),
+            handovers=facts.department_handoffs(),
             objectives=[(o, facts.departments_in(o)) for o in objectives],
         )
         return indexes
@@ -720,23 +497,21 @@ def _named(objectives: list[Objective], playbook: Playbook) -> dict[tuple[str, s
     return named
 
 
-def _channel_roles(channel: Channel) -> list[tuple[str, str]]:
-    """(role id, "owner" or "operator") for every role that runs an account."""
-    rows = [(channel.owner, "owner")]
-    rows.extend((role, "operator") for role in channel.operators if role != channel.owner)
-    return rows
-
-
 def render_pages(
     playbook: Playbook,
     labels: Labels,
     *,
-    diagram: Callable[[str], str] = no_diagram,
+    diagrams: Collection[str] = (),
+    facts: Facts | None = None,
+    cache: Cache | None = None,
 ) -> dict[str, Page]:
     """Every page of a playbook that passed validation, keyed by path.
 
-    `diagram(key)` gives the HTML of a diagram, ready to drop into the page as one block
-    without blank lines ("" when there is none). Keys: `org-chart`, `coordination`,
-    `department/<id>`, `role/<id>`, `objective/<id>`, `workflow/<id>`.
+    `diagrams` are the keys of the diagrams that will be drawn: `org-chart`, `coordination`,
+    `department/<id>`, `role/<id>`, `objective/<id>`, `workflow/<id>`. A page whose diagram
+    is among them gets a heading and the diagram's placeholder (`diagram_slot`), and names
+    the key in `Page.diagrams`; the writer replaces the placeholder with its figure.
+    `facts` lets a caller share one `Facts` with the diagrams; `cache` keeps the Jinja
+    environment between builds.
     """
-    return Renderer(playbook, labels, diagram).pages()
+    return Renderer(playbook, labels, diagrams, facts, cache).pages()

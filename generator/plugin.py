@@ -1,7 +1,8 @@
 """The mkdocs plugin `playbook`: a thin adapter over `site.generate`. The only module that imports mkdocs.
 
-- `on_startup` keeps one plugin instance for the whole `mkdocs serve` session, so the last
-  output is reused while the YAML does not change;
+- `on_startup` keeps one plugin instance, and with it one `Cache`, for the whole
+  `mkdocs serve` session: the last output is reused while the YAML does not change, and an
+  edit re-reads only the changed files and redraws only the changed diagrams;
 - `on_config` finds the project (the folder of `mkdocs.yml`) and makes `serve` watch `org/`
   and `playbook/`;
 - `on_pre_build` validates and logs every problem as `path:line:column: message [rule]` (errors
@@ -12,8 +13,12 @@
 - `on_page_markdown` gives each generated page an HTML-safe title and a clean edit URL, and
   percent-encodes every page's edit URL (Material prints it into `href` unescaped);
 - `on_page_content` runs each generated page's HTML through the allowlist
-  (`escape.sanitize_html`), then puts the diagrams back where Markdown saw only a placeholder:
-  the diagrams are our own SVG, drawn from escaped text with links to our own pages only.
+  (`escape.sanitize_html`): nothing from the YAML can become active content;
+- `on_post_page` puts each diagram's figure where the page holds its placeholder, after
+  search has indexed the page (the SVG's text would only weigh down the index), with its
+  links rewritten to the URLs this site uses (`use_directory_urls` or not): the core writes
+  them relative to the `.md` files and knows nothing of MkDocs' URLs. The figures are our
+  own SVG, drawn from escaped text with links to our own pages only.
 
 Entity pages are left out of the navigation (they are reached from the index tables, links
 and search), so the navigation stays the same size however large the organization grows.
@@ -24,6 +29,7 @@ from __future__ import annotations
 import html
 import os
 import posixpath
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -38,11 +44,14 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import nest_paths
 
 from . import targets
+from .cache import Cache
+from .diagrams.render import relative, retarget
 from .engine import ENGINES
 from .errors import PlaybookError
 from .escape import sanitize_html, url_path
 from .labels import get_labels
-from .site import Output, generate, source_stamp
+from .pages import fill_slots
+from .site import Output, generate
 
 # named "playbook", so that messages read "playbook: org/roles/x.yml:4:13: …"; under
 # mkdocs.plugins, so warnings count for --strict
@@ -68,17 +77,17 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        self._cached: tuple[Any, Output] | None = None
+        self.cache = Cache()
         self._auto_nav: list[Any] | None = None
         self.root = Path(".")
         self.language = "en"
-        self.directory_urls = True
         self.output: Output | None = None
+        self.files: Files | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook makes mkdocs keep this one instance across `serve` rebuilds,
-        # so `self._cached` survives them.
-        self._cached = None
+        # so the session's one cache survives them.
+        self.cache = Cache()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
@@ -95,9 +104,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Validate here, before mkdocs empties the site folder: a YAML error then leaves
-        # the last good site in place. Read directory URLs here, not in on_config:
-        # Material's offline plugin turns them off in its own on_config.
-        self.directory_urls = bool(config.use_directory_urls)
+        # the last good site in place.
         self.output = self._generate()
         self._report(self.output)
         docs_dir = Path(config.docs_dir)
@@ -113,12 +120,14 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         assert output is not None, "on_pre_build runs before on_files"
         docs_dir = Path(config.docs_dir)
         by_dest = {f.dest_uri: f for f in files}
-        for path, content in output.files.items():
+        self.files = files
+        # pages first: the diagrams' links are rewritten to the pages' URLs
+        for path, content in sorted(output.files.items(), key=lambda item: item[0] in output.svgs):
             page = output.pages.get(path)
+            if page is None:
+                content = retarget(content, path, self._urls_from(path, path))  # a file's URL is its path
             # a docs/ file at a generated path was refused in on_pre_build; here only files
             # at another path that mkdocs would write to the same place are left to catch
-            if page is not None:
-                content = _with_slots(content, page.diagrams)
             file = File.generated(
                 config,
                 path,
@@ -155,12 +164,14 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         generated = self.output.pages.get(page.file.src_uri) if self.output else None
         if generated is None or not page.file.generated_by:
             return html_text
-        html_text = sanitize_html(html_text)
-        for key, figure in generated.diagrams.items():
-            html_text = html_text.replace(_slot(key), figure)
-        return html_text
+        return sanitize_html(html_text)  # the diagram placeholders pass; their figures come later
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        generated = self.output.pages.get(page.file.src_uri) if self.output else None
+        if generated is not None and generated.diagrams and page.file.generated_by:
+            figures, here = self.output.figures, page.file.src_uri  # type: ignore[union-attr]
+            urls = self._urls_from(here, page.file.url)
+            output = fill_slots(output, generated.diagrams, lambda key: retarget(figures[key], here, urls))
         # Material's search dialog has role="dialog" but no accessible name (axe-core:
         # aria-dialog-name, serious); name it in the site's language.
         marker = '<div class="md-search" data-md-component="search" role="dialog">'
@@ -177,31 +188,34 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     def _generate(self) -> Output:
         cache_dir = self.config.cache_dir
-        key = (
-            str(self.root),
-            source_stamp(self.root),
-            self.language,
-            self.config.engine,
-            cache_dir,
-            self.config.diagrams,
-            self.directory_urls,
-        )
-        if self._cached is not None and self._cached[0] == key:
-            return self._cached[1]
         try:
-            output = generate(
+            return generate(
                 self.root,
                 language=self.language,
                 engine=self.config.engine,
                 cache_dir=(self.root / cache_dir) if cache_dir else None,
                 diagrams=self.config.diagrams,
-                directory_urls=self.directory_urls,
+                cache=self.cache,
             )
         except PlaybookError as exc:
             raise PluginError(str(exc)) from None
-        if not output.result.errors:
-            self._cached = (key, output)
-        return output
+
+    def _urls_from(self, here: str, here_url: str) -> Callable[[str], str]:
+        """Generated file (`roles/x.md`) -> its URL in this site (`roles/x/` or `roles/x.html`),
+        relative to `here_url`, the URL of the generated file `here`: up to the site's root,
+        then down, as the diagrams always linked."""
+        assert self.files is not None, "on_files runs first"
+        uris = self.files.src_uris  # our targets are normalised posix paths already
+        folder = here_url if here_url.endswith("/") or not here_url else posixpath.dirname(here_url) + "/"
+        folder = folder.lstrip("/")
+
+        def url(target: str) -> str:
+            found = uris.get(target)
+            if found is None:  # pragma: no cover - every diagram links to generated files
+                raise PluginError(f"a diagram in {here} links to {target}, which is not part of the site")
+            return relative(found.url, folder)
+
+        return url
 
     def _report(self, output: Output) -> None:
         for problem in output.result.problems:
@@ -240,20 +254,6 @@ def _check_site_dir(config: MkDocsConfig, root: Path) -> None:
         targets.check_target(Path(config.site_dir), project_sources, command="mkdocs build")
     except targets.UnsafeTarget as exc:
         raise PluginError(str(exc)) from None
-
-
-def _slot(key: str) -> str:
-    return f'<div class="playbook-diagram-slot" data-key="{html.escape(key)}"></div>'
-
-
-def _with_slots(markdown: str, diagrams: dict[str, str]) -> str:
-    """Swap each diagram's HTML for a small slot, filled in again by `on_page_content`.
-
-    Markdown gains nothing from reading a diagram's SVG, and on the sample it spent most of
-    a second doing so on every build."""
-    for key, figure in diagrams.items():
-        markdown = markdown.replace(figure, _slot(key))
-    return markdown
 
 
 def _file_sort_key(file: File) -> tuple[Any, ...]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import rules
+from .cache import Cache
 from .errors import Problem
 from .load import Sources, load
 from .model import Playbook
@@ -32,8 +33,8 @@ class Result:
         return bool(self.errors or (strict and self.warnings))
 
 
-def validate(root: Path) -> Result:
-    """Load every file under `root` and run every rule."""
-    playbook, sources, problems = load(root)
+def validate(root: Path, cache: Cache | None = None) -> Result:
+    """Load every file under `root` and run every rule; `cache` keeps parsed files between calls."""
+    playbook, sources, problems = load(root, cache)
     problems.extend(rules.check(playbook, sources))
     return Result(playbook, sources, problems.sorted())

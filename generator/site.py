@@ -11,8 +11,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import Cache
+from .facts import Facts
 from .labels import Labels, get_labels
-from .pages import SECTIONS, Page, diagram_path, render_pages
+from .pages import SECTIONS, Page, diagram_path, fill_slots, render_pages
 from .project import Result, validate
 
 
@@ -25,15 +27,28 @@ class Output:
     pages: dict[str, Page] = field(default_factory=dict)
     """Every generated page by path; empty when the playbook has errors."""
     svgs: dict[str, str] = field(default_factory=dict)
-    """Standalone SVG diagrams by path (`diagrams/role/<id>.svg`)."""
+    """Standalone SVG diagrams by path (`diagrams/role/<id>.svg`), links relative to the file."""
     language: str = "en"
+    figures: dict[str, str] = field(default_factory=dict)
+    """Diagram key -> the HTML figure for its page, links relative to the page's Markdown file.
+    Pages hold a placeholder for it (`pages.diagram_slot`); the writer puts it in."""
 
     @property
     def files(self) -> dict[str, str]:
-        """Every generated file: relative path -> Markdown or SVG text, in path order."""
+        """Every generated file: relative path -> Markdown (with diagram placeholders) or SVG
+        text, in path order."""
         merged = {path: page.markdown for path, page in self.pages.items()}
         merged.update(self.svgs)
         return dict(sorted(merged.items()))
+
+    def exported(self) -> dict[str, str]:
+        """`files` with the figures in place of their placeholders, for another site generator:
+        every link stays relative to its file and names the `.md` page or the `.svg` file."""
+        merged = dict(self.files)
+        for path, page in self.pages.items():
+            if page.diagrams:
+                merged[path] = fill_slots(page.markdown, page.diagrams, self.figures.__getitem__)
+        return merged
 
     @property
     def sources(self) -> dict[str, str]:
@@ -64,45 +79,59 @@ def generate(
     engine: str = "auto",
     cache_dir: Path | None = None,
     diagrams: bool = True,
-    directory_urls: bool = True,
+    cache: Cache | None = None,
 ) -> Output:
     """Validate the playbook under `root` and, if it has no errors, generate every page.
 
     `engine` and `cache_dir` go to the diagram renderer; `diagrams=False` leaves the
     diagrams out (pages then have none), which is what tests and quick previews want.
-    `directory_urls` says how the site will address pages (`roles/x/` or `roles/x.html`):
-    links inside the diagrams' HTML are not rewritten by MkDocs, so they must be right.
+    `cache` is the build's or the `serve` session's (see `cache.Cache`): with it, an
+    unchanged project gives the last output again, and a changed one re-reads only the
+    files and redraws only the diagrams that changed.
     """
-    result = validate(root)
+    if cache is None:
+        return _generate(root, language, engine, cache_dir, diagrams, None)
+    key = (str(root), source_stamp(root), language, engine, str(cache_dir), diagrams)
+    return cache.output(
+        key,
+        lambda: _generate(root, language, engine, cache_dir, diagrams, cache),
+        keep=lambda output: not output.result.errors,
+    )
+
+
+def _generate(
+    root: Path, language: str, engine: str, cache_dir: Path | None, diagrams: bool, cache: Cache | None
+) -> Output:
+    result = validate(root, cache)
     labels = get_labels(language)
     if result.errors:
         return Output(result, language=labels.language)
+    facts = Facts(result.playbook)
     rendered = (
-        render_diagrams(result, labels, engine=engine, cache_dir=cache_dir, directory_urls=directory_urls)
+        render_diagrams(result, labels, engine=engine, cache_dir=cache_dir, facts=facts, cache=cache)
         if diagrams
         else {}
     )
-    svgs = {diagram_path(key): svg for key, (_inline, svg) in sorted(rendered.items()) if svg}
-    pages = render_pages(
-        result.playbook,
-        labels,
-        diagram=lambda key: rendered[key][0] if key in rendered else "",
-    )
-    return Output(result, pages, svgs, labels.language)
+    svgs = {diagram_path(key): svg for key, (_figure, svg) in sorted(rendered.items())}
+    figures = {key: figure for key, (figure, _svg) in rendered.items()}
+    pages = render_pages(result.playbook, labels, diagrams=figures.keys(), facts=facts, cache=cache)
+    return Output(result, pages, svgs, labels.language, figures)
 
 
 def render_diagrams(
-    result: Result, labels: Labels, *, engine: str, cache_dir: Path | None, directory_urls: bool = True
+    result: Result,
+    labels: Labels,
+    *,
+    engine: str,
+    cache_dir: Path | None,
+    facts: Facts | None = None,
+    cache: Cache | None = None,
 ) -> dict[str, tuple[str, str]]:
-    """Key -> (inline HTML, standalone SVG) for every diagram, or {} while there is no renderer."""
-    try:
-        from .render import render_site_diagrams
-    except ImportError as exc:
-        if exc.name != f"{__package__}.render":
-            raise  # the renderer exists but is broken: that is a bug to see, not to hide
-        return {}
+    """Key -> (HTML figure, standalone SVG) for every diagram (see `diagrams.render`)."""
+    from .diagrams.render import render_site_diagrams
+
     return render_site_diagrams(
-        result.playbook, labels, engine=engine, cache_dir=cache_dir, directory_urls=directory_urls
+        result.playbook, labels, engine=engine, cache_dir=cache_dir, facts=facts, cache=cache
     )
 
 

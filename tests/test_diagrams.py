@@ -16,9 +16,12 @@ import markdown
 import pytest
 import yaml
 
-from generator import diagrams, render
+from generator import diagrams
+from generator.cache import Cache
+from generator.diagrams import render
 from generator.engine import Engine, find_engine
 from generator.errors import EngineError
+from generator.facts import Facts
 from generator.labels import get_labels
 from generator.model import Department, Objective, Organization, Playbook, Role, Workflow
 from generator.project import validate
@@ -151,11 +154,6 @@ def engine(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-@pytest.fixture(autouse=True)
-def fresh_memory_cache() -> None:
-    render.clear_memory_cache()
-
-
 # -- synthetic organizations, built in memory -----------------------------------------------------
 
 
@@ -237,7 +235,12 @@ def resolve(folder: str, href: str) -> str:
 
 
 def pages_of(playbook: Playbook) -> set[str]:
-    return {diagrams.page_url(e) for e in playbook.all_entities()}
+    """The Markdown file of every entity page: what the diagrams link to."""
+    return {render.markdown_path(diagrams.page_url(e)) for e in playbook.all_entities()}
+
+
+def folder_of(path: str) -> str:
+    return path.rpartition("/")[0] + "/"
 
 
 def check_golden(found: dict[str, str], folder: Path) -> None:
@@ -285,7 +288,7 @@ def test_data_never_becomes_dot_syntax(fixture_playbook: Playbook) -> None:
 
 
 def test_both_languages_have_the_same_labels() -> None:
-    folder = Path(diagrams.__file__).parent / "labels"
+    folder = Path(diagrams.__file__).parents[1] / "labels"
     en = yaml.safe_load((folder / "diagrams-en.yml").read_text(encoding="utf-8"))
     id_ = yaml.safe_load((folder / "diagrams-id.yml").read_text(encoding="utf-8"))
     assert set(en) == set(id_)
@@ -293,7 +296,7 @@ def test_both_languages_have_the_same_labels() -> None:
 
 
 def test_coordination_counts_departments_not_roles(fixture_playbook: Playbook) -> None:
-    links = diagrams.coordination_links(fixture_playbook)
+    links = Facts(fixture_playbook).ties()
     # the objective: comms (A via comms-lead, R) with care (C) and head-office (I via director);
     # the workflow: comms -> care (officer to care-agent), care -> comms (care-lead to comms)
     assert set(links) == {("care", "comms"), ("comms", "head-office")}
@@ -305,7 +308,7 @@ def test_coordination_counts_departments_not_roles(fixture_playbook: Playbook) -
 
 def test_big_organizations_get_a_coordination_map_of_top_departments() -> None:
     playbook = big_playbook(120)
-    groups = diagrams.coordination_groups(playbook)
+    groups = diagrams.coordination_groups(Facts(playbook))
     assert len(set(groups.values())) <= diagrams.COORDINATION_LIMIT
     assert groups["d3-4"] == "d3" and groups["d3"] == "d3"
 
@@ -320,7 +323,8 @@ def test_svgs_are_safe_linked_and_themed(fixture_playbook: Playbook, engine: str
     allowed = {"svg", "g", "title", "style", "polygon", "path", "ellipse", "polyline", "text", "a", "rect"}
     for key, (figure, standalone) in out.items():
         page = next(d.page for d in diagrams.site_diagrams(fixture_playbook, get_labels("en")) if d.key == key)
-        for text, folder in ((figure, page), (standalone, render._folder(render.diagram_file(key)))):
+        page = folder_of(render.markdown_path(page))
+        for text, folder in ((figure, page), (standalone, folder_of(render.diagram_file(key)))):
             root = ET.fromstring(text)  # well-formed XML, inline figure included
             svg = root if root.tag == f"{SVG}svg" else root.find(f".//{SVG}svg")
             assert svg is not None and svg.get("role") == "group" and svg.get("aria-labelledby")
@@ -365,31 +369,61 @@ def test_one_link_per_entity(fixture_playbook: Playbook) -> None:
     out = render.render_site_diagrams(fixture_playbook, get_labels("en"))
     org = ET.fromstring(out["org-chart"][1])
     links = [resolve("diagrams/", h) for h in hrefs(org)]
-    roles = [f"roles/{r}/" for r in fixture_playbook.roles]
-    departments = [f"departments/{d}/" for d in fixture_playbook.departments]
+    roles = [f"roles/{r}.md" for r in fixture_playbook.roles]
+    departments = [f"departments/{d}.md" for d in fixture_playbook.departments]
     assert sorted(links) == sorted(roles + departments)
     role = ET.fromstring(out["role/comms-lead"][1])
     assert sorted(resolve("diagrams/role/", h) for h in hrefs(role)) == sorted([
-        "roles/director/", "roles/officer/", "roles/designer/", "objectives/awareness/", "channels/instagram/",
+        "roles/director.md", "roles/officer.md", "roles/designer.md", "objectives/awareness.md", "channels/instagram.md",
     ])
     raci = ET.fromstring(out["objective/awareness"][1])
     assert sorted(resolve("diagrams/objective/", h) for h in hrefs(raci)) == sorted([
-        "roles/comms-lead/", "departments/comms/", "roles/officer/", "departments/care/", "roles/director/",
+        "roles/comms-lead.md", "departments/comms.md", "roles/officer.md", "departments/care.md", "roles/director.md",
     ])
 
 
-def test_links_follow_the_page_depth(fixture_playbook: Playbook) -> None:
+def test_links_are_relative_to_the_file_and_name_md_pages(fixture_playbook: Playbook) -> None:
+    """One form of link, whatever the site: relative to the file, to the `.md` page."""
     out = render.render_site_diagrams(fixture_playbook, get_labels("en"))
-    assert 'href="../roles/director/"' in out["org-chart"][0]
-    assert 'href="../roles/director/"' in out["org-chart"][1]
-    assert 'href="../../roles/director/"' in out["role/comms-lead"][0]
-    assert 'href="../../diagrams/role/comms-lead.svg"' in out["role/comms-lead"][0]
-    flat = render.render_site_diagrams(fixture_playbook, get_labels("en"), directory_urls=False)
-    assert 'href="../roles/director.html"' in flat["org-chart"][0]  # from organization/index.html
-    assert 'href="../diagrams/org-chart.svg"' in flat["org-chart"][0]
-    assert 'href="../roles/director.html"' in flat["role/comms-lead"][0]
-    assert 'href="../../roles/director.html"' in flat["role/comms-lead"][1]
-    assert 'href="../diagrams/role/comms-lead.svg"' in flat["role/comms-lead"][0]
+    assert 'href="../roles/director.md"' in out["org-chart"][0]  # from organization/index.md
+    assert 'href="../diagrams/org-chart.svg"' in out["org-chart"][0]
+    assert 'href="../roles/director.md"' in out["org-chart"][1]  # from diagrams/org-chart.svg
+    assert 'href="director.md"' in out["role/comms-lead"][0]  # from roles/comms-lead.md
+    assert 'href="../diagrams/role/comms-lead.svg"' in out["role/comms-lead"][0]
+    assert 'href="../../roles/director.md"' in out["role/comms-lead"][1]
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_a_writer_retargets_the_links(fixture_playbook: Playbook, directory_urls: bool) -> None:
+    """As the mkdocs plugin does: each link resolved to a generated file, then to its URL."""
+
+    def url(path: str) -> str:  # MkDocs' URLs, with and without directory URLs
+        if path.endswith(".svg"):
+            return path
+        stem = path[: -len(".md")]
+        if directory_urls:
+            return stem.removesuffix("index") if stem.endswith("/index") else stem + "/"
+        return stem + ".html"
+
+    def urls_from(here_url: str):
+        return lambda target: render.relative(url(target), folder_of(here_url) if not here_url.endswith("/") else here_url)
+
+    out = render.render_site_diagrams(fixture_playbook, get_labels("en"))
+    role_page = url("roles/comms-lead.md")
+    figure = render.retarget(out["role/comms-lead"][0], "roles/comms-lead.md", urls_from(role_page))
+    standalone = render.retarget(out["role/comms-lead"][1], "diagrams/role/comms-lead.svg",
+                                 urls_from("diagrams/role/comms-lead.svg"))
+    org = render.retarget(out["org-chart"][0], "organization/index.md", urls_from("organization/"))
+    if directory_urls:
+        assert 'href="../../roles/director/"' in figure
+        assert 'href="../../diagrams/role/comms-lead.svg"' in figure
+        assert 'href="../roles/director/"' in org
+    else:
+        assert 'href="../roles/director.html"' in figure
+        assert 'href="../diagrams/role/comms-lead.svg"' in figure
+        assert 'href="../roles/director.html"' in org
+    assert 'href="../../roles/director' in standalone
+    assert ".md\"" not in figure + standalone + org
 
 
 def test_figure_passes_through_markdown(fixture_playbook: Playbook) -> None:
@@ -402,7 +436,6 @@ def test_figure_passes_through_markdown(fixture_playbook: Playbook) -> None:
 
 def test_renders_are_byte_identical(fixture_playbook: Playbook, engine: str) -> None:
     first = render.render_site_diagrams(fixture_playbook, get_labels("en"), engine=engine)
-    render.clear_memory_cache()
     second = render.render_site_diagrams(fixture_playbook, get_labels("en"), engine=engine)
     assert first == second
 
@@ -432,17 +465,25 @@ def test_disk_cache_is_reused(fixture_playbook: Playbook, tmp_path: Path, monkey
     first = render.render_site_diagrams(fixture_playbook, get_labels("en"), cache_dir=cache)
     assert len(runs) == 1 and runs[0] == len(first)  # every graph in one process
     assert (cache / "CACHEDIR.TAG").is_file() and len(list(cache.glob("*.svg"))) == len(first)
-    render.clear_memory_cache()
     second = render.render_site_diagrams(fixture_playbook, get_labels("en"), cache_dir=cache)
     assert len(runs) == 1 and second == first  # nothing drawn again
-    render.render_site_diagrams(fixture_playbook, get_labels("en"), cache_dir=cache)
-    assert len(runs) == 1  # the memory cache answers too
-    render.clear_memory_cache()
     for entry in cache.iterdir():  # a deleted cache only costs a render
         entry.unlink()
     cache.rmdir()
     assert render.render_site_diagrams(fixture_playbook, get_labels("en"), cache_dir=cache) == first
     assert len(runs) == 2
+
+
+def test_a_session_cache_keeps_drawings_in_memory(fixture_playbook: Playbook, monkeypatch: pytest.MonkeyPatch) -> None:
+    runs: list[int] = []
+    real = render._run_dot
+    monkeypatch.setattr(render, "_run_dot", lambda engine, dots: runs.append(len(dots)) or real(engine, dots))
+    session = Cache()
+    first = render.render_site_diagrams(fixture_playbook, get_labels("en"), cache=session)
+    assert render.render_site_diagrams(fixture_playbook, get_labels("en"), cache=session) == first
+    assert len(runs) == 1  # the session's memory answers
+    render.render_site_diagrams(fixture_playbook, get_labels("en"))
+    assert len(runs) == 2  # without a cache nothing is kept
 
 
 def test_a_missing_engine_is_one_clear_error(tmp_path: Path, fixture_playbook: Playbook) -> None:
@@ -490,10 +531,11 @@ def test_text_helpers() -> None:
     assert render.relative("roles/x/", "") == "roles/x/"
 
 
-def test_memory_cache_forgets_the_oldest(fixture_playbook: Playbook, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_memory_cache_forgets_the_oldest(fixture_playbook: Playbook) -> None:
     site = diagrams.site_diagrams(fixture_playbook, get_labels("en"))
     chosen = find_engine("auto")
     svgs = render.render_svgs([d.dot for d in site], chosen)
-    monkeypatch.setattr(render, "MEMORY_LIMIT", len(svgs[-1]) + len(svgs[-2]))
-    render.render_svgs([site[-2].dot, site[-1].dot], chosen)
-    assert list(render._memory) == [render.cache_key(chosen, site[-2].dot), render.cache_key(chosen, site[-1].dot)]
+    cache = Cache(svg_limit=len(svgs[-1]) + len(svgs[-2]))
+    render.render_svgs([d.dot for d in site], chosen, cache=cache)
+    keys = [render.cache_key(chosen, d.dot) for d in site]
+    assert [key for key in keys if cache.svg(key) is not None] == keys[-2:]

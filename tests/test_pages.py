@@ -20,7 +20,7 @@ import yaml
 from generator import pages as pages_module
 from generator.escape import Md, html_text, md_block, md_inline, md_text, md_url
 from generator.labels import get_labels
-from generator.pages import page_path, render_pages
+from generator.pages import diagram_slot, fill_slots, page_path, render_pages
 from generator.site import Output, generate
 
 from .conftest import REPO
@@ -135,17 +135,25 @@ def test_organization_page_has_charter_hub_shares_and_chart_slot(sample: Output)
     text = sample.files["organization/index.md"]
     assert "## Charter" in text and "## Hub" in text and "## Workload share" in text
     assert 'class="playbook-share__bar" style="width: 40%"' in text
-    calls: list[str] = []
-    render_pages(sample.result.playbook, get_labels("en"), diagram=lambda key: calls.append(key) or "")
-    assert "org-chart" in calls and "coordination" in calls
-    assert {f"role/{r}" for r in sample.result.playbook.roles} <= set(calls)
+    roles = sample.result.playbook.roles
+    drawn = ["org-chart", "coordination", *(f"role/{r}" for r in roles)]
+    pages = render_pages(sample.result.playbook, get_labels("en"), diagrams=drawn)
+    assert pages["organization/index.md"].diagrams == ("org-chart",)
+    assert pages["coordination/index.md"].diagrams == ("coordination",)
+    assert all(pages[f"roles/{r}.md"].diagrams == (f"role/{r}",) for r in roles)
+    assert all(not page.diagrams for path, page in pages.items() if path.startswith("departments/"))
+    assert all(not page.diagrams for page in sample.pages.values())  # none drawn, none shown
 
 
-def test_diagram_html_is_placed_as_a_block(sample: Output) -> None:
+def test_a_diagram_is_a_placeholder_block_the_writer_fills(sample: Output) -> None:
+    pages = render_pages(sample.result.playbook, get_labels("en"), diagrams=["role/ceo"])
+    page = pages["roles/ceo.md"]
+    assert f"\n\n{diagram_slot('role/ceo')}\n" in page.markdown and page.diagrams == ("role/ceo",)
+    assert "playbook-diagram-slot" not in pages["roles/care-agent.md"].markdown
     figure = '<figure class="playbook-diagram"><svg><a href="x">A & B</a></svg></figure>'
-    pages = render_pages(sample.result.playbook, get_labels("en"), diagram=lambda key: figure if key == "role/ceo" else "")
-    assert f"\n\n{figure}\n" in pages["roles/ceo.md"].markdown
-    assert "<figure" not in pages["roles/care-agent.md"].markdown
+    filled = fill_slots(page.markdown, page.diagrams, {"role/ceo": figure}.__getitem__)
+    assert f"\n\n{figure}\n" in filled and "playbook-diagram-slot" not in filled
+    assert html_of(page.markdown).count(diagram_slot("role/ceo")) == 1  # Markdown leaves it alone
 
 
 def test_output_is_deterministic() -> None:

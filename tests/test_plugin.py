@@ -153,6 +153,9 @@ def test_share_bars_and_diagrams_on_the_organization_page(sample_site: Build) ->
     assert 'class="playbook-share__bar" style="width: 40%"' in text
     assert (sample_site.site / "stylesheets" / "playbook.css").is_file()
     assert "<svg" in text and (sample_site.site / "diagrams" / "org-chart.svg").is_file()
+    assert "playbook-diagram-slot" not in text
+    # the figures go in after search has indexed the page: their text would only weigh it down
+    assert "Download SVG" in text and "Download SVG" not in sample_site.html("search/search_index.json")
 
 
 # --- builds that must fail -----------------------------------------------------------------

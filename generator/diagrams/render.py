@@ -1,8 +1,14 @@
 """DOT text -> SVG for the site: one Graphviz process for many graphs, a cache, and SVG
-that fits the page (palette colours, page-relative links, ids unique per diagram).
+that fits the page (palette colours, file-relative links, ids unique per diagram).
 
-`render_site_diagrams()` is what the pages use: every diagram of the playbook, each as
-the HTML figure to put in its page and the standalone file to publish beside it.
+`render_site_diagrams()` gives every diagram of the playbook, each as the HTML figure
+for its page and the standalone file to publish beside it.
+
+Links come out in one form, whatever site the files end up in: relative to the file they
+sit in (the page's Markdown file, or `diagrams/<key>.svg`), to the target's Markdown file
+(`../roles/x.md`) or to another generated file (`../diagrams/role/x.svg`) - the form the
+generated Markdown uses. A writer that publishes pages at other URLs (the mkdocs plugin)
+rewrites them with `retarget()`; `playbook export` keeps them as they are.
 """
 
 from __future__ import annotations
@@ -10,19 +16,22 @@ from __future__ import annotations
 import hashlib
 import html
 import os
+import posixpath
 import re
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import diagrams
-from .diagrams import Diagram
-from .engine import Engine, find_engine
-from .errors import EngineError
-from .labels import Labels
-from .model import Playbook
+from ..cache import Cache
+from ..engine import Engine, find_engine
+from ..errors import EngineError
+from ..facts import Facts
+from ..labels import Labels
+from ..model import Playbook
+from . import common as diagrams
+from .common import Diagram
 
 CACHE_FORMAT = "playbook-svg-1"
 """Part of every cache key: change it when the way dot is run changes."""
@@ -30,14 +39,6 @@ TIMEOUT = 600
 """Seconds one Graphviz run may take before the build gives up."""
 MIN_SCALE = 0.75
 """A diagram shrinks to fit the page down to this share of its size, then scrolls."""
-
-MEMORY_LIMIT = 200_000_000
-"""Characters of SVG kept in memory; the least recently used go first."""
-
-_memory: dict[str, str] = {}
-"""SVG by cache key, most recently used last, for as long as the process lives, so that
-`mkdocs serve` redraws only what an edit changed."""
-
 
 @dataclass(frozen=True)
 class Paint:
@@ -132,18 +133,20 @@ def render_svgs(
     cache_dir: Path | None = None,
     *,
     names: Sequence[str] | None = None,
+    cache: Cache | None = None,
 ) -> list[str]:
-    """The SVG text Graphviz draws for each DOT text, from the cache where possible.
+    """The SVG text Graphviz draws for each DOT text, from the caches where possible.
 
-    Graphs not in the memory cache nor in `cache_dir` are drawn together in one process.
-    `names` (diagram keys) only serve to say which diagram failed."""
+    Graphs neither in `cache` (memory) nor in `cache_dir` (disk) are drawn together in one
+    process. `names` (diagram keys) only serve to say which diagram failed."""
     keys = [cache_key(engine, dot) for dot in dots]
     found: dict[str, str] = {}
     for key in keys:
         if key in found:
             continue
-        if key in _memory:
-            found[key] = _memory.pop(key)
+        kept = cache.svg(key) if cache is not None else None
+        if kept is not None:
+            found[key] = kept
         elif cache_dir is not None and (cache_dir / f"{key}.svg").is_file():
             try:
                 found[key] = (cache_dir / f"{key}.svg").read_text(encoding="utf-8")
@@ -163,18 +166,9 @@ def render_svgs(
             found[key] = svg
             if cache_dir is not None:
                 _store(cache_dir, key, svg)
-    _remember(found)
+    if cache is not None:
+        cache.keep_svgs(found)
     return [found[key] for key in keys]
-
-
-def _remember(svgs: dict[str, str]) -> None:
-    """Keep these SVGs in memory as the most recently used, within MEMORY_LIMIT."""
-    _memory.update(svgs)
-    total = sum(map(len, _memory.values()))
-    for key in list(_memory):
-        if total <= MEMORY_LIMIT:
-            break
-        total -= len(_memory.pop(key))
 
 
 def _run_one_by_one(engine: Engine, dots: Sequence[str], names: Sequence[str]) -> list[str]:
@@ -210,11 +204,6 @@ def _store(cache_dir: Path, key: str, svg: str) -> None:
         pass
 
 
-def clear_memory_cache() -> None:
-    """Forget the SVGs kept in memory (the disk cache stays)."""
-    _memory.clear()
-
-
 # -- fitting the SVG to the site ----------------------------------------------------------------
 
 
@@ -223,13 +212,10 @@ def diagram_file(key: str) -> str:
     return f"diagrams/{key}.svg"
 
 
-def _url(target: str, directory_urls: bool) -> str:
-    """A page as MkDocs publishes it. With directory URLs every page is a folder (`roles/x/`);
-    without them an entity page is a file (`roles/x.html`) and a section page such as
-    `organization/` stays the index of its folder (`organization/index.html`)."""
-    if directory_urls:
-        return target
-    return target + "index.html" if target.count("/") == 1 else target[:-1] + ".html"
+def markdown_path(page: str) -> str:
+    """The Markdown file of one of our page paths: `roles/x/` -> `roles/x.md`, and a section
+    such as `organization/` -> `organization/index.md`."""
+    return page + "index.md" if page.count("/") == 1 else page[:-1] + ".md"
 
 
 def _folder(path: str) -> str:
@@ -242,6 +228,31 @@ def relative(target: str, from_folder: str) -> str:
     `relative("roles/y/", "departments/x/") == "../../roles/y/"`."""
     depth = from_folder.strip("/").count("/") + 1 if from_folder.strip("/") else 0
     return "../" * depth + target if depth or target else "./"
+
+
+def _from_file(target: str, here: str) -> str:
+    """A generated file (`roles/x.md`) as linked from another (`organization/index.md`)."""
+    return posixpath.relpath(target, posixpath.dirname(here) or ".")
+
+
+_OWN_HREF = re.compile(r'href="(?!#)([^":]+)"')
+"""A relative link (not `#…`, no scheme): ours, written by this module."""
+
+
+def retarget(text: str, here: str, url: Callable[[str], str]) -> str:
+    """Rewrite the links of a figure or standalone SVG for a writer's URLs.
+
+    `here` is the generated file the text sits in (`roles/x.md`, `diagrams/role/x.svg`);
+    each relative link is resolved against it to the generated file it names (`roles/y.md`,
+    `diagrams/role/x.svg`), and replaced by `url(that file)`, which the writer computes as
+    seen from `here`."""
+    folder = posixpath.dirname(here)
+
+    def swap(match: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(folder, match.group(1)))
+        return f'href="{html.escape(url(target), quote=True)}"'
+
+    return _OWN_HREF.sub(swap, text)
 
 
 def _id_prefix(key: str) -> str:
@@ -301,14 +312,16 @@ def _paint(svg: str, palette: dict[str, Paint]) -> str:
     return _COLOUR.sub(swap, svg)
 
 
-def _links(svg: str, from_folder: str, directory_urls: bool) -> str:
+def _links(svg: str, here: str) -> str:
+    """Our page paths in the SVG (`roles/x/`) -> links to their Markdown files from `here`."""
+
     def swap(match: re.Match[str]) -> str:
         target = html.unescape(match.group(1))
         if target.startswith("#"):
             return match.group(0)
         if not _SAFE_TARGET.match(target):  # only our own page paths ever become links
             raise EngineError(f"refusing to publish a diagram link to {target!r}")
-        return f'href="{relative(_url(target, directory_urls), from_folder)}"'
+        return f'href="{_from_file(markdown_path(target), here)}"'
 
     return _HREF.sub(swap, svg)
 
@@ -339,14 +352,14 @@ def _root(svg: str, attrs: str, title: str, prefix: str, after: str = "") -> str
     return svg[: tag.start()] + head + svg[tag.end():].lstrip("\n")
 
 
-def figure_html(diagram: Diagram, svg: str, labels: Labels, *, directory_urls: bool = True) -> str:
+def figure_html(diagram: Diagram, svg: str, labels: Labels) -> str:
     """The diagram for its page: an inline <svg> in a <figure> with a caption and a link to
-    the standalone file. One HTML block without blank lines, which Markdown passes through."""
-    page = _url(diagram.page, directory_urls)
-    folder = _folder(page)
+    the standalone file. One HTML block without blank lines, which Markdown passes through.
+    Links are relative to the page's Markdown file (see the module's docstring)."""
+    here = markdown_path(diagram.page)
     prefix = _id_prefix(diagram.key)
     width, _height = _size(svg)
-    body = _prefix_ids(_links(_paint(clean_svg(svg), PALETTES["page"]), folder, directory_urls), prefix)
+    body = _prefix_ids(_links(_paint(clean_svg(svg), PALETTES["page"]), here), prefix)
     style = (
         f"width:100%;max-width:{width:g}pt;min-width:{width * MIN_SCALE:.0f}pt;height:auto"
         if width else "max-width:100%;height:auto"
@@ -359,7 +372,7 @@ def figure_html(diagram: Diagram, svg: str, labels: Labels, *, directory_urls: b
     )
     body = _root(body, attrs, diagram.title, prefix, after=STYLE)
     body = body.replace(' xlink:href="', ' href="')  # SVG 2, which `a[href]` selectors see
-    download = relative(diagram_file(diagram.key), folder)
+    download = _from_file(diagram_file(diagram.key), here)
     file_name = diagram.key.replace("/", "-") + ".svg"
     # the canvas scrolls a wide diagram, so the keyboard must be able to reach it
     return (
@@ -375,12 +388,11 @@ def figure_html(diagram: Diagram, svg: str, labels: Labels, *, directory_urls: b
     )
 
 
-def standalone_svg(diagram: Diagram, svg: str, *, directory_urls: bool = True) -> str:
+def standalone_svg(diagram: Diagram, svg: str) -> str:
     """The diagram as its own file at `diagrams/<key>.svg`: valid XML, plain colours on
-    white, links relative to the file."""
-    folder = _folder(diagram_file(diagram.key))
+    white, links relative to the file (see the module's docstring)."""
     prefix = _id_prefix(diagram.key)
-    body = _prefix_ids(_links(_paint(clean_svg(svg), PALETTES["file"]), folder, directory_urls), prefix)
+    body = _prefix_ids(_links(_paint(clean_svg(svg), PALETTES["file"]), diagram_file(diagram.key)), prefix)
     body = _root(body, 'role="group" aria-labelledby="' + prefix + '-title"', diagram.title, prefix,
                  after=f'<rect width="100%" height="100%" fill="{PALETTES["file"][diagrams.PAPER].colour}"/>\n')
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body
@@ -392,20 +404,24 @@ def render_site_diagrams(
     *,
     engine: str = "auto",
     cache_dir: Path | None = None,
-    directory_urls: bool = True,
+    facts: Facts | None = None,
+    cache: Cache | None = None,
 ) -> dict[str, tuple[str, str]]:
     """Every diagram of the site: key -> (HTML figure for its page, standalone SVG file).
 
     Keys: `org-chart`, `coordination`, `department/<id>`, `role/<id>`, `objective/<id>`,
-    `workflow/<id>`; the file is published at `diagram_file(key)`. `cache_dir` None keeps
-    the cache in memory only. Raises EngineError when no Graphviz engine can draw."""
-    chosen = find_engine(engine)
-    site = diagrams.site_diagrams(playbook, labels)
-    svgs = render_svgs([d.dot for d in site], chosen, cache_dir, names=[d.key for d in site])
+    `workflow/<id>`; the file is published at `diagram_file(key)`. Drawings are kept in
+    `cache` (memory, for a `serve` session) and in `cache_dir` (disk, between runs) when
+    given. Raises EngineError when no Graphviz engine can draw."""
+    from . import site_diagrams  # the package, whose __init__ has run by now
+
+    chosen = cache.engine(engine, find_engine) if cache is not None else find_engine(engine)
+    site = site_diagrams(playbook, labels, facts)
+    svgs = render_svgs([d.dot for d in site], chosen, cache_dir, names=[d.key for d in site], cache=cache)
     return {
         d.key: (
-            figure_html(d, svg, labels, directory_urls=directory_urls),
-            standalone_svg(d, svg, directory_urls=directory_urls),
+            figure_html(d, svg, labels),
+            standalone_svg(d, svg),
         )
         for d, svg in zip(site, svgs, strict=True)
     }

@@ -1,0 +1,96 @@
+"""The one cache of a build, or of a whole `mkdocs serve` session: made by its owner, passed in.
+
+Nothing in the generator keeps state between calls on its own. Whoever runs builds makes a
+`Cache` and hands it to `site.generate` (which hands it on to the loader, the pages and the
+diagram renderer); the mkdocs plugin keeps one for the life of its instance, so a `serve`
+rebuild re-reads only the YAML files that changed and redraws only the diagrams whose DOT
+text changed. A call without a cache does all the work and keeps nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from .engine import Engine
+
+T = TypeVar("T")
+
+SVG_MEMORY_LIMIT = 200_000_000
+"""Characters of SVG kept in memory; the least recently used go first."""
+
+
+class Cache:
+    """Parsed files by stamp, SVG by cache key, the Jinja environment, the Graphviz engine
+    found, and the last output of a build."""
+
+    def __init__(self, svg_limit: int = SVG_MEMORY_LIMIT) -> None:
+        self.svg_limit = svg_limit
+        """Characters of SVG kept at most; the least recently used go first."""
+        self._files: dict[Path, tuple[Hashable, Any]] = {}
+        self._svgs: dict[str, str] = {}
+        self._svg_size = 0
+        self._environment: jinja2.Environment | None = None
+        self._engines: dict[str, Engine] = {}
+        self._last: tuple[Hashable, Any] | None = None
+
+    # -- files
+
+    def file(self, path: Path, stamp: Hashable, read: Callable[[], T]) -> T:
+        """What `read()` made of the file at `path`, read again only when its stamp
+        (modification time and size) changes."""
+        found = self._files.get(path)
+        if found is not None and found[0] == stamp:
+            return found[1]  # type: ignore[no-any-return]
+        value = read()
+        self._files[path] = (stamp, value)
+        return value
+
+    # -- diagrams
+
+    def svg(self, key: str) -> str | None:
+        """The SVG drawn for a cache key (see `diagrams.render.cache_key`), if kept."""
+        svg = self._svgs.pop(key, None)
+        if svg is not None:
+            self._svgs[key] = svg  # most recently used last
+        return svg
+
+    def keep_svgs(self, svgs: Mapping[str, str]) -> None:
+        """Keep these SVGs as the most recently used, within `svg_limit` characters."""
+        for key, svg in svgs.items():
+            old = self._svgs.pop(key, None)
+            self._svg_size += len(svg) - (len(old) if old is not None else 0)
+            self._svgs[key] = svg
+        for key in list(self._svgs):
+            if self._svg_size <= self.svg_limit:
+                break
+            self._svg_size -= len(self._svgs.pop(key))
+
+    def engine(self, choice: str, find: Callable[[str], Engine]) -> Engine:
+        """The Graphviz engine for `choice` (auto, system, pure), looked up once."""
+        if choice not in self._engines:
+            self._engines[choice] = find(choice)
+        return self._engines[choice]
+
+    # -- pages
+
+    def environment(self, make: Callable[[], jinja2.Environment]) -> jinja2.Environment:
+        """The one Jinja environment, made on first use: it keeps the compiled templates."""
+        if self._environment is None:
+            self._environment = make()
+        return self._environment
+
+    # -- whole builds
+
+    def output(self, key: Hashable, make: Callable[[], T], keep: Callable[[T], bool] = lambda _: True) -> T:
+        """The last output made for `key` (the YAML's stamp and the build's options), made
+        again when the key changes; an output `keep` refuses (one with errors) is not kept."""
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]  # type: ignore[no-any-return]
+        value = make()
+        self._last = (key, value) if keep(value) else None
+        return value

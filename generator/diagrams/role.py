@@ -1,0 +1,88 @@
+"""A role's neighbourhood: its manager, its reports, its RACI duties and its accounts."""
+
+from __future__ import annotations
+
+import html
+
+from ..facts import Facts
+from ..labels import Labels
+from ..model import Playbook, Role
+from .common import (
+    ACCENT,
+    Diagram,
+    _count,
+    _graph,
+    _html,
+    _link_cell,
+    _Names,
+    _small,
+    _table,
+    one_line,
+    page_url,
+)
+from .org import _chart, _role_item
+
+_LETTER = {"accountable": "A", "responsible": "R", "consulted": "C", "informed": "I"}
+
+
+def role_diagram(playbook: Playbook, labels: Labels, role: Role, facts: Facts | None = None) -> Diagram:
+    """The role with its manager above, its reports below, its RACI duties to the left
+    and the accounts it owns or operates to the right."""
+    facts = facts or Facts(playbook)
+    g = _graph({"newrank": "true", "splines": "line", "nodesep": "0.3", "ranksep": "0.35"})
+    names = _Names()
+    department = playbook.departments.get(role.department)
+    centre = _role_item(labels, role, None, department=department)
+    centre.attrs.update(color=ACCENT, penwidth="2.5")
+    centre.link = centre.groupable = False
+    items = [centre]
+    boss = playbook.roles.get(role.reports_to or "")
+    if boss is not None and boss.id != role.id:
+        items.insert(0, _role_item(labels, boss, None, department=playbook.departments.get(boss.department),
+                                   outside=True))
+        centre.parent = boss.id
+    reports = facts.reports.get(role.id, [])
+    for report in reports:
+        item = _role_item(labels, report, None)
+        item.parent = role.id
+        items.append(item)
+    # the page column is narrow: more than four reports go in a grid of three columns
+    _chart(g, names, items, {}, {}, grid_from=5, grid_columns=3)
+    me = names(role.id)
+
+    side: list[str] = [me]
+    # A first, then R, C and I; by objective title within a letter
+    duties = sorted(((_LETTER[d.letter], d.objective) for d in facts.duties_of(role.id)),
+                    key=lambda d: "ARCI".index(d[0]))
+    if duties:
+        rows = [
+            "<TR>" + _link_cell(objective, f"<B>{letter}</B>  {_html(objective.title, 30, 2)}") + "</TR>"
+            for letter, objective in duties
+        ]
+        node = names("duties")
+        g.node(node, shape="plain", label=_table(rows, header=f"<B>{html.escape(labels('diagram_raci_duties'))}</B>"))
+        g.edge(node, me, style="dashed", minlen="2", arrowhead="none")
+        side.insert(0, node)
+    # the accounts it owns first, then those it operates; by title within each
+    channels = [c for c, _how in sorted(facts.channels_run.get(role.id, []), key=lambda row: row[1] != "owner")]
+    if channels:
+        rows = []
+        for channel in channels:
+            how = labels("diagram_owner") if channel.owner == role.id else labels("diagram_operator")
+            text = f"{_html(channel.title, 30, 2)}<BR/>" + _small(html.escape(
+                f"{labels('diagram_platform_' + channel.platform)} · {how}"))
+            rows.append("<TR>" + _link_cell(channel, text) + "</TR>")
+        node = names("channels")
+        g.node(node, shape="plain", label=_table(rows, header=f"<B>{html.escape(labels('diagram_accounts'))}</B>"))
+        g.edge(me, node, style="dashed", minlen="2", arrowhead="none")
+        side.append(node)
+    if len(side) > 1:
+        with g.subgraph() as rank:
+            rank.attr(rank="same")
+            for node in side:
+                rank.node(node)
+    title = labels("diagram_role_title", role=one_line(role.title),
+                   reports=_count(labels, "diagram_reports", len(reports)),
+                   duties=_count(labels, "diagram_duties", len(duties)),
+                   accounts=_count(labels, "diagram_accounts_count", len(channels)))
+    return Diagram(f"role/{role.id}", page_url(role), title, labels("diagram_role_caption"), g.source)

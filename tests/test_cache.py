@@ -1,0 +1,52 @@
+"""The one cache of a build or a `serve` session: passed in, never kept by a module."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from generator import load as load_module
+from generator.cache import Cache
+from generator.pages import environment
+from generator.site import generate
+
+from .conftest import REPO, copy_project
+
+
+def test_an_unchanged_project_gives_the_last_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = copy_project(REPO, tmp_path / "project")
+    reads: list[str] = []
+    real = load_module.read_bytes
+    monkeypatch.setattr(load_module, "read_bytes", lambda data, rel: reads.append(rel) or real(data, rel))
+    session = Cache()
+    first = generate(root, diagrams=False, cache=session)
+    files = len(reads)
+    assert files > 50 and not first.result.errors
+    assert generate(root, diagrams=False, cache=session) is first
+    # an edit: only that file is read again, and the pages are made again
+    role = root / "org" / "roles" / "ceo.yml"
+    role.write_text(role.read_text(encoding="utf-8").replace("title: ", "title: The ", 1), encoding="utf-8")
+    os.utime(role, ns=(role.stat().st_atime_ns, role.stat().st_mtime_ns + 1_000_000))
+    second = generate(root, diagrams=False, cache=session)
+    assert second is not first and reads[files:] == ["org/roles/ceo.yml"]
+    assert "# The " in second.files["roles/ceo.md"]
+    # without a cache, everything is read every time
+    generate(root, diagrams=False)
+    assert len(reads) == 2 * files + 1
+
+
+def test_an_output_with_errors_is_not_kept(tmp_path: Path) -> None:
+    root = copy_project(REPO, tmp_path / "project")
+    (root / "org" / "roles" / "broken.yml").write_text("title: [\n", encoding="utf-8")
+    session = Cache()
+    first = generate(root, diagrams=False, cache=session)
+    assert first.result.errors
+    assert generate(root, diagrams=False, cache=session) is not first
+
+
+def test_one_environment_per_cache() -> None:
+    session = Cache()
+    assert session.environment(environment) is session.environment(environment)
+    assert Cache().environment(environment) is not session.environment(environment)
