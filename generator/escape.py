@@ -410,6 +410,12 @@ def url_path(path: str) -> str:
     return quote(path, safe="/")
 
 
+def url_text(url: str) -> str:
+    """A whole URL (an edit link) with what it must not carry as it is percent-encoded:
+    quotes, spaces, `<`, `>`, controls; its scheme, separators and `%` escapes are kept."""
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
+
+
 def own_page_path(path: str) -> str:
     """A diagram link target: one of our own page paths (`roles/x/`), or ValueError.
 

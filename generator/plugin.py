@@ -26,13 +26,12 @@ and search), so the navigation stays the same size however large the organizatio
 
 from __future__ import annotations
 
-import html
 import os
 import posixpath
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -48,7 +47,7 @@ from .cache import Cache
 from .diagrams.render import relative, retarget
 from .engine import ENGINES
 from .errors import PlaybookError
-from .escape import sanitize_html, url_path
+from .escape import html_text, sanitize_html, url_path, url_text
 from .labels import get_labels
 from .pages import fill_slots
 from .site import Output, generate
@@ -152,12 +151,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if generated is not None and page.file.generated_by:
             # Material prints `page.meta.title` into <title> unescaped, and mkdocs' own title
             # from the first heading goes through `striptags`, which unescapes: give it a safe one.
-            page.meta["title"] = html.escape(generated.title, quote=True)
+            page.meta["title"] = str(html_text(generated.title))
             if page.edit_url:
                 page.edit_url = _normalized(page.edit_url)
         if page.edit_url:
             # a hand-written page's file name goes into the URL as it is, too
-            page.edit_url = _encoded(page.edit_url)
+            page.edit_url = url_text(page.edit_url)
         return markdown
 
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -175,7 +174,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # Material's search dialog has role="dialog" but no accessible name (axe-core:
         # aria-dialog-name, serious); name it in the site's language.
         marker = '<div class="md-search" data-md-component="search" role="dialog">'
-        label = html.escape(get_labels(self.language)("search_dialog"), quote=True)
+        label = html_text(get_labels(self.language)("search_dialog"))
         return output.replace(marker, marker[:-1] + f' aria-label="{label}">', 1)
 
     # -- the parts
@@ -267,12 +266,6 @@ def _shown(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root).as_posix()
     except ValueError:
         return str(path)
-
-
-def _encoded(url: str) -> str:
-    """Percent-encode what a URL must not carry as it is (quotes, spaces, `<`, `>`, controls);
-    `%` escapes already there are kept."""
-    return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
 
 
 def _normalized(url: str) -> str:

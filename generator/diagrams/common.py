@@ -1,19 +1,19 @@
 """What every diagram shares: placeholder colours, text for DOT, graph defaults, table cells.
 
 Data never becomes DOT syntax: node names are `n0`, `n1`, …; every string from YAML goes
-through `_html()` inside HTML-like labels or `graphviz.escape()` in plain attributes; the
+through `_html()` (escape.html_label) inside HTML-like labels or escape.dot_text in plain attributes; the
 only URLs are our own page paths, relative to the site root (`roles/x/`).
 """
 
 from __future__ import annotations
 
-import html
 import re
 import textwrap
 from dataclasses import dataclass
 
 import graphviz
 
+from ..escape import dot_text, html_label, own_page_path
 from ..labels import Labels
 from ..model import PLURALS, Entity, Role
 
@@ -47,7 +47,6 @@ TITLE_WIDTH = 22
 
 DIRECTORY_OF_KIND = PLURALS
 
-_SAFE_PATH = re.compile(r"^[a-z0-9-]+(/[a-z0-9-]+)*/$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 """Characters XML 1.0 cannot carry (and C1 controls): YAML's escapes can produce them."""
 _MARKDOWN = [
@@ -78,10 +77,7 @@ def page_url(entity: Entity) -> str:
     """Our own page of an entity, relative to the site root (`roles/x/`)."""
     if entity.KIND == "organization":
         return "organization/"
-    url = f"{DIRECTORY_OF_KIND[entity.KIND]}/{entity.id}/"
-    if not _SAFE_PATH.match(url):  # pragma: no cover - ids are checked by the model
-        raise ValueError(f"not a page path: {url!r}")
-    return url
+    return own_page_path(f"{DIRECTORY_OF_KIND[entity.KIND]}/{entity.id}/")  # ids are checked by the model
 
 
 # -- text ------------------------------------------------------------------------------
@@ -95,7 +91,7 @@ def plain(text: object) -> str:
     return value.strip()
 
 
-def _lines(text: object, width: int, max_lines: int | None = None) -> list[str]:
+def _lines(text: object, width: int) -> list[str]:
     """Wrap text to lines of about `width` characters. As in Markdown, a blank line
     separates paragraphs and a single line break is a space."""
     lines: list[str] = []
@@ -103,15 +99,15 @@ def _lines(text: object, width: int, max_lines: int | None = None) -> list[str]:
         paragraph = " ".join(paragraph.split())
         if paragraph:
             lines.extend(textwrap.wrap(paragraph, width, break_long_words=True, break_on_hyphens=False))
-    if max_lines is not None and len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1].rstrip(" .,;:") + "…"
-    return lines or [""]
+    return lines or [""]  # never cut: every text is bounded by the model, so each shows whole
 
 
-def _html(text: object, width: int = TITLE_WIDTH, max_lines: int | None = 4) -> str:
-    """Text for an HTML-like label: wrapped, every line escaped, lines joined by <BR/>."""
-    return "<BR/>".join(html.escape(line, quote=True) for line in _lines(text, width, max_lines))
+def _html(text: object, width: int = TITLE_WIDTH) -> str:
+    """Text for an HTML-like label: wrapped, every line escaped, lines joined by <BR/>.
+
+    Nothing is cut off: the model bounds every text (`model.TITLE_MAX`, `TEXT_MAX`), so a
+    label is at most a few lines taller, never missing its end ("when in doubt, flag")."""
+    return "<BR/>".join(html_label(line) for line in _lines(text, width))
 
 
 def one_line(text: object) -> str:
@@ -122,12 +118,12 @@ def one_line(text: object) -> str:
 
 def _attr(text: object) -> str:
     """Text for an attribute of an HTML-like label (TITLE): one escaped line."""
-    return html.escape(one_line(text), quote=True)
+    return html_label(one_line(text))
 
 
 def _tooltip(text: object) -> str:
     """Text for a plain DOT attribute (tooltip): one line, backslashes and <…> literal."""
-    return graphviz.escape(one_line(text))
+    return dot_text(one_line(text))
 
 
 def _small(text_html: str, colour: str = MUTED) -> str:

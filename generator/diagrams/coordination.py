@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import html
-
-import graphviz
-
+from ..escape import dot_text, html_label
 from ..facts import Facts
 from ..labels import Labels
 from ..model import Playbook
@@ -55,7 +52,7 @@ def coordination_map(playbook: Playbook, labels: Labels, facts: Facts | None = N
         inside = sum(1 for d in groups if groups[d] == department.id) - 1
         if merged and inside:
             notes.append(_count(labels, "diagram_subdepartments_with", inside))
-        extra = "".join("<BR/>" + _small(html.escape(note)) for note in notes)
+        extra = "".join("<BR/>" + _small(html_label(note)) for note in notes)
         attrs = {"color": ACCENT, "penwidth": "2.5"} if department.id == hub else {}
         g.node(names(department.id), label=f"<<B>{_html(department.title)}</B>{extra}>",
                URL=page_url(department), tooltip=_tooltip(department.title), **attrs)
@@ -67,7 +64,7 @@ def coordination_map(playbook: Playbook, labels: Labels, facts: Facts | None = N
         if link.handoffs:
             parts.append(_count(labels, "diagram_handoffs", link.handoffs))
         share = link.weight / heaviest
-        attrs = {"tooltip": graphviz.escape(" · ".join(parts))}
+        attrs = {"tooltip": dot_text(" · ".join(parts))}
         if link.weight == 1:  # the many single ties stay quiet: dotted, no number
             attrs.update(style="dotted", penwidth="1")
         else:  # the number sits on its line, on a patch of background

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import html
-
+from ..escape import html_label
 from ..labels import Labels
 from ..model import Objective, Playbook
 from .common import (
@@ -26,7 +25,7 @@ def _party_cell(playbook: Playbook, labels: Labels, party_id: str) -> str | None
     if party is None:
         return None
     kind = labels("diagram_kind_" + party.KIND)
-    return _link_cell(party, f"{_html(party.label, 30, 2)}<BR/>{_small(html.escape(kind))}")
+    return _link_cell(party, f"{_html(party.label, 30)}<BR/>{_small(html_label(kind))}")
 
 
 def objective_diagram(playbook: Playbook, labels: Labels, objective: Objective) -> Diagram:
@@ -37,7 +36,7 @@ def objective_diagram(playbook: Playbook, labels: Labels, objective: Objective) 
     facts = labels("diagram_goal_" + objective.goal)
     if objective.focus:
         facts += " · " + labels("diagram_focus_" + objective.focus)
-    g.node(centre, label=f"<<B>{_html(objective.title, 28)}</B><BR/>{_small(html.escape(facts))}>",
+    g.node(centre, label=f"<<B>{_html(objective.title, 28)}</B><BR/>{_small(html_label(facts))}>",
            color=ACCENT, penwidth="2.5", tooltip=_tooltip(objective.title))
     accountable = playbook.roles.get(objective.raci.accountable)
     counts = {}
@@ -45,7 +44,7 @@ def objective_diagram(playbook: Playbook, labels: Labels, objective: Objective) 
         node = names("A")
         row = "<TR>" + _link_cell(accountable, f"<B>{_html(accountable.title)}</B>", align="CENTER") + "</TR>"
         g.node(node, shape="plain",
-               label=_table([row], header=f"<B>A</B> · {html.escape(labels('diagram_raci_accountable'))}"))
+               label=_table([row], header=f"<B>A</B> · {html_label(labels('diagram_raci_accountable'))}"))
         g.edge(node, centre, arrowhead="normal")
     for letter, key in (("R", "responsible"), ("C", "consulted"), ("I", "informed")):
         parties = getattr(objective.raci, key)
@@ -54,7 +53,7 @@ def objective_diagram(playbook: Playbook, labels: Labels, objective: Objective) 
         if not cells:
             continue
         node = names(letter)
-        header = f"<B>{letter}</B> · {html.escape(labels('diagram_raci_' + key))}"
+        header = f"<B>{letter}</B> · {html_label(labels('diagram_raci_' + key))}"
         g.node(node, shape="plain", label=_table([f"<TR>{c}</TR>" for c in cells], header=header))
         # consulting goes both ways; work goes out to the responsible, news to the informed
         g.edge(centre, node, dir="both" if key == "consulted" else "forward")

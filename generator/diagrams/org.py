@@ -5,13 +5,13 @@ The chart itself (`_chart`) is rewritten by the diagrams issue; it moved here as
 
 from __future__ import annotations
 
-import html
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import graphviz
 
+from ..escape import html_label
 from ..facts import Facts, by_title
 from ..labels import Labels
 from ..model import Department, Entity, Playbook, Role
@@ -59,8 +59,8 @@ def _role_item(labels: Labels, role: Role, cluster: str | None, *, lead: bool = 
                department: Department | None = None, outside: bool = False) -> _Item:
     lines = [f"<B>{_html(role.title)}</B>"]
     if department is not None:
-        lines.append(_small(_html(department.title, 30, 2)))
-    lines.append(_small(html.escape(_headcount(labels, role)), ACCENT if role.headcount == 0 else MUTED))
+        lines.append(_small(_html(department.title, 30)))
+    lines.append(_small(html_label(_headcount(labels, role)), ACCENT if role.headcount == 0 else MUTED))
     attrs = {"tooltip": _tooltip(role.title)}
     styles = ["rounded", "filled"]
     if role.headcount == 0:
@@ -217,7 +217,7 @@ def _chart(g: graphviz.Digraph, names: _Names, items: list[_Item], clusters: dic
                     sub.attr(label="", URL="", tooltip="", style="invis", margin="0")
                 else:
                     sub.attr(
-                        label=f"<<B>{_html(department.title, 40, 2)}</B>>",
+                        label=f"<<B>{_html(department.title, 40)}</B>>",
                         URL=page_url(department),
                         tooltip=_tooltip(department.title),
                         style="rounded,filled",
@@ -294,7 +294,7 @@ def department_chart(playbook: Playbook, labels: Labels, department: Department,
     for sub in subs:
         size = len(facts.members.get(sub.id, []))
         label = (f"<B>{_html(sub.title)}</B><BR/>"
-                 + _small(html.escape(labels("diagram_subdepartment") + " · " + _count(labels, "diagram_roles", size))))
+                 + _small(html_label(labels("diagram_subdepartment") + " · " + _count(labels, "diagram_roles", size))))
         lead = playbook.roles.get(sub.lead or "")
         parent = lead.reports_to if lead is not None and lead.reports_to in own_ids else None
         items.append(_Item(f"dept:{sub.id}", sub, label, department.id, parent,

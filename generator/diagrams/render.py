@@ -27,6 +27,7 @@ from pathlib import Path
 from ..cache import Cache
 from ..engine import Engine, find_engine
 from ..errors import EngineError
+from ..escape import html_text
 from ..facts import Facts
 from ..labels import Labels
 from ..model import Playbook
@@ -250,7 +251,7 @@ def retarget(text: str, here: str, url: Callable[[str], str]) -> str:
 
     def swap(match: re.Match[str]) -> str:
         target = posixpath.normpath(posixpath.join(folder, match.group(1)))
-        return f'href="{html.escape(url(target), quote=True)}"'
+        return f'href="{html_text(url(target))}"'
 
     return _OWN_HREF.sub(swap, text)
 
@@ -347,7 +348,7 @@ def _root(svg: str, attrs: str, title: str, prefix: str, after: str = "") -> str
         m.group(0)
         for m in re.finditer(r'\b(width|height|viewBox|xmlns(?::xlink)?)="[^"]*"', start)
     )
-    title = html.escape(" ".join(title.split()))
+    title = html_text(title)
     head = f"<svg {keep} {attrs}>\n<title id=\"{prefix}-title\">{title}</title>\n{after}"
     return svg[: tag.start()] + head + svg[tag.end():].lstrip("\n")
 
@@ -376,14 +377,14 @@ def figure_html(diagram: Diagram, svg: str, labels: Labels) -> str:
     file_name = diagram.key.replace("/", "-") + ".svg"
     # the canvas scrolls a wide diagram, so the keyboard must be able to reach it
     return (
-        f'<figure class="playbook-diagram" data-diagram="{html.escape(diagram.key)}">\n'
+        f'<figure class="playbook-diagram" data-diagram="{html_text(diagram.key)}">\n'
         f'<div class="playbook-diagram__canvas" style="overflow-x:auto;max-width:100%" tabindex="0" '
         f'role="region" aria-labelledby="{prefix}-title">\n'
         f"{body}"
         f"</div>\n"
-        f"<figcaption>{html.escape(diagram.caption)} "
+        f"<figcaption>{html_text(diagram.caption)} "
         f'<a class="playbook-diagram__download" href="{download}" download="{file_name}" '
-        f'style="text-decoration:underline">{html.escape(labels("diagram_download"))}</a></figcaption>\n'
+        f'style="text-decoration:underline">{html_text(labels("diagram_download"))}</a></figcaption>\n'
         f"</figure>"
     )
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import html
-
+from ..escape import html_label
 from ..facts import Facts
 from ..labels import Labels
 from ..model import Playbook, Role
@@ -56,11 +55,11 @@ def role_diagram(playbook: Playbook, labels: Labels, role: Role, facts: Facts | 
                     key=lambda d: "ARCI".index(d[0]))
     if duties:
         rows = [
-            "<TR>" + _link_cell(objective, f"<B>{letter}</B>  {_html(objective.title, 30, 2)}") + "</TR>"
+            "<TR>" + _link_cell(objective, f"<B>{letter}</B>  {_html(objective.title, 30)}") + "</TR>"
             for letter, objective in duties
         ]
         node = names("duties")
-        g.node(node, shape="plain", label=_table(rows, header=f"<B>{html.escape(labels('diagram_raci_duties'))}</B>"))
+        g.node(node, shape="plain", label=_table(rows, header=f"<B>{html_label(labels('diagram_raci_duties'))}</B>"))
         g.edge(node, me, style="dashed", minlen="2", arrowhead="none")
         side.insert(0, node)
     # the accounts it owns first, then those it operates; by title within each
@@ -69,11 +68,11 @@ def role_diagram(playbook: Playbook, labels: Labels, role: Role, facts: Facts | 
         rows = []
         for channel in channels:
             how = labels("diagram_owner") if channel.owner == role.id else labels("diagram_operator")
-            text = f"{_html(channel.title, 30, 2)}<BR/>" + _small(html.escape(
+            text = f"{_html(channel.title, 30)}<BR/>" + _small(html_label(
                 f"{labels('diagram_platform_' + channel.platform)} · {how}"))
             rows.append("<TR>" + _link_cell(channel, text) + "</TR>")
         node = names("channels")
-        g.node(node, shape="plain", label=_table(rows, header=f"<B>{html.escape(labels('diagram_accounts'))}</B>"))
+        g.node(node, shape="plain", label=_table(rows, header=f"<B>{html_label(labels('diagram_accounts'))}</B>"))
         g.edge(me, node, style="dashed", minlen="2", arrowhead="none")
         side.append(node)
     if len(side) > 1:
