@@ -50,6 +50,7 @@ from .errors import PlaybookError
 from .escape import html_text, sanitize_html, url_path, url_text
 from .labels import get_labels
 from .pages import fill_slots
+from .reference import PAGE_PATH as REFERENCE_PATH
 from .site import Output, generate
 
 # named "playbook", so that messages read "playbook: org/roles/x.yml:4:13: …"; under
@@ -127,11 +128,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 content = retarget(content, path, self._urls_from(path, path))  # a file's URL is its path
             # a docs/ file at a generated path was refused in on_pre_build; here only files
             # at another path that mkdocs would write to the same place are left to catch
+            listed = page is None or path == REFERENCE_PATH  # the reference sits in the guide's navigation
             file = File.generated(
                 config,
                 path,
                 content=content,
-                inclusion=InclusionLevel.NOT_IN_NAV if page is not None else InclusionLevel.UNDEFINED,
+                inclusion=InclusionLevel.UNDEFINED if listed else InclusionLevel.NOT_IN_NAV,
             )
             other = by_dest.get(file.dest_uri)
             if other is not None and not other.generated_by:
@@ -233,7 +235,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def _navigation(self, files: Files, output: Output) -> list[Any]:
         """Hand-written pages as mkdocs would list them, with the generated index pages after the home page."""
         hand_written = sorted(
-            (f for f in files.documentation_pages() if not f.generated_by and f.inclusion.is_in_nav()),
+            (
+                f for f in files.documentation_pages()
+                if (not f.generated_by or f.src_uri == REFERENCE_PATH) and f.inclusion.is_in_nav()
+            ),
             key=_file_sort_key,
         )
         nav: list[Any] = list(nest_paths(f.src_uri for f in hand_written))

@@ -86,6 +86,8 @@ def _type(prop: dict[str, Any], owner: str, kinds: tuple[str, ...]) -> str:
     if kind == "array":
         items = prop.get("items", {})
         item = f"{_or(kinds)} ids" if kinds and items.get("pattern") == ID_PATTERN else _type(items, owner, kinds)
+        if item.startswith("mapping "):
+            item = "mappings " + item.removeprefix("mapping ")
         if item.startswith("text, up to "):
             item = f"texts of up to {item.removeprefix('text, up to ')} each"
         least = prop.get("minItems")
@@ -104,7 +106,7 @@ def _type(prop: dict[str, Any], owner: str, kinds: tuple[str, ...]) -> str:
     if pattern == URL_PATTERN:
         return "address"
     if "enum" in prop:
-        return "one of the values"
+        return "one of"
     longest = prop.get("maxLength")
     return f"text, up to {longest:,} characters" if longest else "text"
 
@@ -118,7 +120,7 @@ def _allowed(prop: dict[str, Any]) -> str:
         return ", ".join(f"`{value}`" for value in prop["enum"])
     pattern = prop.get("pattern")
     if pattern == DURATION_PATTERN:
-        return "a number and `m`, `h` or `d`: `15m`, `2h`, `3d`"
+        return "up to 4 digits and `m`, `h` or `d` (`15m`, `2h`, `3d`)"
     if pattern == URL_PATTERN:
         return "`https://…`, `http://…` or `mailto:…`"
     return ""
@@ -170,14 +172,14 @@ def _key_of(schema: dict[str, Any], name: str) -> str:
     return next((k for k, p in schema["properties"].items() if f"/$defs/{name}'" in str(p)), name.lower())
 
 
-def _table(rows: list[Row]) -> list[str]:
-    lines = ["| Key | Required | Value | Allowed | What it is |", "| --- | --- | --- | --- | --- |"]
+def _entries(rows: list[Row]) -> list[str]:
+    """One list item per key: a list reads on a phone, where a five-column table would scroll."""
+    lines: list[str] = []
     for row in rows:
-        lines.append(
-            f"| `{row.key}` | {'**required**' if row.required else 'optional'} | {row.type} | "
-            f"{row.allowed} | {md_inline(row.description)} |"
-        )
-    return lines
+        value = f"{row.type}: {row.allowed}" if row.allowed else row.type
+        need = "**required**" if row.required else "optional"
+        lines += [f"- `{row.key}` · {need} · {value}", "", f"    {md_inline(row.description)}", ""]
+    return lines[:-1]
 
 
 def _defs_used(schema: dict[str, Any]) -> list[str]:
@@ -205,10 +207,10 @@ def _where(kind: str) -> str:
     return f"{KIND[kind].folder}/<id>.yml"
 
 
-def reference_markdown(kinds_of: KindsOf = referenced_kinds) -> str:
+def reference_markdown(title: str = "Format reference", kinds_of: KindsOf = referenced_kinds) -> str:
     """The whole reference page, as Markdown."""
     lines = [
-        "# Format reference",
+        f"# {md_inline(title)}",
         "",
         "Every kind of file the playbook reads, and every key each may hold. This page is",
         "generated from the same declarations as the validator (`playbook validate`) and the",
@@ -233,10 +235,10 @@ def reference_markdown(kinds_of: KindsOf = referenced_kinds) -> str:
         defs = schema.get("$defs", {})
         description = schema["description"].removesuffix(f" ({_where(kind)}).").removesuffix(".")
         lines += ["", f"## {kind.capitalize()}", "", f"`{_where(kind)}`: {md_inline(description)}.", ""]
-        lines += _table(_rows(kind, schema, (), kinds_of))
+        lines += _entries(_rows(kind, schema, (), kinds_of))
         for name in _defs_used(schema):
             nested = defs[name]
             key = _key_of(schema, name)
             lines += ["", f"### {_nested_heading(kind, key)}", "", md_inline(nested.get("description", "")), ""]
-            lines += _table(_rows(kind, nested, (key,), kinds_of))
+            lines += _entries(_rows(kind, nested, (key,), kinds_of))
     return "\n".join(lines) + "\n"

@@ -16,6 +16,8 @@ from .facts import Facts
 from .labels import Labels, get_labels
 from .pages import SECTIONS, Page, diagram_path, fill_slots, render_pages
 from .project import Result, validate
+from .reference import PAGE_PATH as REFERENCE_PATH
+from .reference import reference_markdown
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,7 @@ def _generate(
     svgs = {diagram_path(key): svg for key, (_figure, svg) in sorted(rendered.items())}
     figures = {key: figure for key, (figure, _svg) in rendered.items()}
     pages = render_pages(result.playbook, labels, diagrams=figures.keys(), facts=facts, cache=cache)
+    pages[REFERENCE_PATH] = Page(REFERENCE_PATH, labels("format_reference"), reference_markdown(labels("format_reference")))
     return Output(result, pages, svgs, labels.language, figures)
 
 

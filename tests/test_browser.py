@@ -210,7 +210,7 @@ def test_indonesian_site(browser, sites, id_url: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["organization/", "roles/community-manager/", "objectives/", "raci/", "coordination/"]
+    "path", ["organization/", "roles/community-manager/", "objectives/", "raci/", "coordination/", "guide/format/"]
 )
 def test_accessibility(watched: Watched, path: str) -> None:
     need_axe()
@@ -238,3 +238,37 @@ def test_diagrams_have_text_alternatives(watched: Watched) -> None:
         svg = svgs.nth(index)
         label = svg.get_attribute("aria-label") or svg.locator("title").first.text_content()
         assert label and label.strip()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_format_reference_reads_on_a_laptop_and_a_phone(browser, en_url: str, width: int) -> None:
+    """The reference is in the guide's navigation; nothing on it is wider than the screen
+    (keys are a list, not a wide table), and its text stays at a readable size."""
+    context = browser.new_context(viewport={"width": width, "height": 844 if width < 800 else 800})
+    page = context.new_page()
+    try:
+        page.goto(en_url + "guide/")
+        assert page.locator('a.md-nav__link[href$="format/"]').count() >= 1
+        page.goto(en_url + "guide/format/")
+        measured = page.evaluate("""() => {
+            const article = document.querySelector('article');
+            const items = [...article.querySelectorAll('li')].filter(li => li.querySelector(':scope > p > code'));
+            const limit = document.querySelector('.md-content').getBoundingClientRect().right + 1;
+            return {
+                pageOverflow: document.documentElement.scrollWidth - window.innerWidth,
+                widest: Math.max(...[...article.querySelectorAll('*')].map(e => e.getBoundingClientRect().right)) - limit,
+                scrolled: [...article.querySelectorAll('.md-typeset__scrollwrap')]
+                    .filter(w => w.scrollWidth > w.clientWidth + 1).length,
+                keys: items.map(li => li.querySelector('code').textContent),
+                smallestFont: Math.min(...items.map(li => parseFloat(getComputedStyle(li).fontSize))),
+            };
+        }""")
+        assert measured["pageOverflow"] <= 0
+        assert measured["widest"] <= 0, "an element of the reference reaches past the content column"
+        assert measured["scrolled"] == 0, "a table of the reference needs scrolling"
+        assert len(measured["keys"]) >= 60
+        for key in ("title", "responsibilities", "reports_to", "raci", "accountable", "steps", "within"):
+            assert key in measured["keys"]
+        assert measured["smallestFont"] >= 12
+    finally:
+        context.close()

@@ -20,7 +20,7 @@ PAGE = reference_markdown()
 
 
 def sections(text: str) -> dict[tuple[str, str], dict[str, list[str]]]:
-    """(kind, nested key or '') -> key -> the row's cells, from the page's tables."""
+    """(kind, nested key or '') -> key -> [key, required, value, description], from the page's lists."""
     found: dict[tuple[str, str], dict[str, list[str]]] = {}
     kind, nested = "", ""
     for line in text.splitlines():
@@ -28,9 +28,12 @@ def sections(text: str) -> dict[tuple[str, str], dict[str, list[str]]]:
             kind, nested = line[3:].strip().lower(), ""
         elif line.startswith("### "):
             nested = re.match(r"### `(\w+)` in an? (\w+)", line).group(1)  # type: ignore[union-attr]
-        elif line.startswith("| `") and kind:
-            cells = [cell.strip() for cell in line.strip("|").split(" | ")]
-            found.setdefault((kind, nested), {})[cells[0].strip("`")] = cells
+        elif line.startswith("- `") and kind:
+            key, required, value = line[2:].split(" · ", 2)
+            found.setdefault((kind, nested), {})[key.strip("`")] = [key, required, value, ""]
+        elif line.startswith("    ") and kind and found.get((kind, nested)):
+            last = list(found[(kind, nested)].values())[-1]
+            last[3] = line.strip()  # the description, the item's second paragraph
     return found
 
 
@@ -69,12 +72,12 @@ def expectations() -> list[tuple[str, str, str, pydantic.fields.FieldInfo]]:
 @pytest.mark.parametrize(("kind", "nested", "key", "info"), expectations(), ids=lambda v: v if isinstance(v, str) else "")
 def test_every_key_is_described(kind: str, nested: str, key: str, info: pydantic.fields.FieldInfo) -> None:
     table = TABLES.get((kind, nested))
-    assert table is not None, f"no table for {kind} {nested}"
+    assert table is not None, f"no list of keys for {kind} {nested}"
     assert key in table, f"{kind}: key {nested + '.' if nested else ''}{key} is missing from the reference"
-    _key, required, value, allowed, what = table[key]
+    _key, required, value, what = table[key]
     assert required == ("**required**" if info.is_required() else "optional")
     for literal in literal_values(info.annotation):
-        assert f"`{literal}`" in allowed
+        assert f"`{literal}`" in value
     assert what, f"{kind}.{key} has no description"
     assert value
 
