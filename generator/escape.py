@@ -439,6 +439,13 @@ def html_label(text: object) -> str:
     return html.escape(" ".join(_XML_UNSAFE.sub("", str(text)).split()), quote=True)
 
 
+def svg_in_markdown(svg: str) -> str:
+    """An inline SVG that sits in a Markdown page: its square brackets (there only in text
+    drawn from YAML) become character references, which read the same in SVG and HTML, so
+    that no Markdown dialect can find a link or a reference definition in a figure."""
+    return svg.replace("[", "&#91;").replace("]", "&#93;")
+
+
 def dot_text(text: object) -> str:
     """Text for a plain DOT attribute value (`tooltip`, `label` of a plain node): one line,
     XML-safe, backslashes doubled (DOT's escapes such as `\\N` or `\\l` stay literal) and marked

@@ -27,7 +27,7 @@ from pathlib import Path
 from ..cache import Cache
 from ..engine import Engine, find_engine
 from ..errors import EngineError
-from ..escape import html_text
+from ..escape import html_text, svg_in_markdown
 from ..facts import Facts
 from ..labels import Labels
 from ..model import Playbook
@@ -373,6 +373,7 @@ def figure_html(diagram: Diagram, svg: str, labels: Labels) -> str:
     )
     body = _root(body, attrs, diagram.title, prefix, after=STYLE)
     body = body.replace(' xlink:href="', ' href="')  # SVG 2, which `a[href]` selectors see
+    body = svg_in_markdown(body)
     download = _from_file(diagram_file(diagram.key), here)
     file_name = diagram.key.replace("/", "-") + ".svg"
     # the canvas scrolls a wide diagram, so the keyboard must be able to reach it
