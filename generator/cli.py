@@ -241,11 +241,6 @@ site_dir_option = click.option(
 )
 
 
-def _run_mkdocs(command: str, config_file: str | None, args: list[str]) -> None:
-    """Run `mkdocs <command>` and exit with its status."""
-    sys.exit(_run_mkdocs_status(command, config_file, args))
-
-
 def _run_mkdocs_status(command: str, config_file: str | None, args: list[str]) -> int:
     """Run `mkdocs <command>` on the project's mkdocs.yml and return its exit status.
 
@@ -259,7 +254,7 @@ def _run_mkdocs_status(command: str, config_file: str | None, args: list[str]) -
     if config.is_dir():
         config = config / "mkdocs.yml"
     env = dict(os.environ)
-    env.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner about MkDocs 2.0
+    env.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner (2027-05-05)
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", command, "--config-file", str(config), *args], env=env, check=False
     )
@@ -348,12 +343,19 @@ def _read_mkdocs_yml(config: Path) -> dict[str, Any]:
 @click.option("-o", "--open", "open_browser", is_flag=True, help="Open the site in a browser.")
 @click.option("-c", "--clean", is_flag=True, help="Build exactly as `playbook build` does, then serve.")
 def serve_command(config_file: str | None, strict: bool, dev_addr: str | None, open_browser: bool, clean: bool) -> None:
-    """Live preview: saving a YAML file rebuilds the site (the same as `mkdocs serve`)."""
+    """Live preview: saving a YAML file rebuilds the site (the same as `mkdocs serve`).
+
+    While the YAML has errors, the generated pages list them instead of failing the build,
+    and the browser reloads to the site when a save fixes them. SIGTERM or Ctrl+C stops
+    the server and removes its temporary site folder; it runs in this process."""
     args = ["--strict"] if strict else []
     args += ["--dev-addr", dev_addr] if dev_addr else []
     args += ["--open"] if open_browser else []
     args += ["--clean"] if clean else []
-    _run_mkdocs("serve", config_file, args)
+    from .runner import serve
+
+    root = find_project(config_file)
+    sys.exit(serve(_config_path(config_file, root), args))
 
 
 def _theme_language(config: Path) -> str:

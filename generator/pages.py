@@ -24,6 +24,7 @@ import jinja2
 from markupsafe import Markup
 
 from .cache import Cache
+from .errors import Problem
 from .escape import Md, html_text, md_block, md_inline, md_text, md_url
 from .facts import RACI_LETTERS, Facts, by_title, raci_parties, sort_key
 from .labels import Labels
@@ -515,3 +516,18 @@ def render_pages(
     environment between builds.
     """
     return Renderer(playbook, labels, diagrams, facts, cache).pages()
+
+
+PROBLEMS_PATH = "playbook-problems.md"
+"""The preview's page of YAML problems, while `serve` shows a playbook that has errors."""
+
+
+def problems_page(problems: Iterable[Problem], labels: Labels) -> str:
+    """The Markdown of the page `serve` shows in place of every generated page while the
+    YAML has errors: what is wrong, where, and that the page reloads when it is fixed."""
+    found = list(problems)
+    lines = [f"# {md_text(labels('problems_title', count=len(found)))}", "", md_text(labels("problems_intro")), ""]
+    for problem in found:
+        where = f"{problem.location.path}:{problem.location.line}:{problem.location.column}"
+        lines.append(f"- **{md_text(where)}**: {md_text(problem.message)} ({md_text(problem.rule)})")
+    return "\n".join(lines) + "\n"

@@ -26,6 +26,7 @@ and search), so the navigation stays the same size however large the organizatio
 
 from __future__ import annotations
 
+import logging
 import os
 import posixpath
 from collections.abc import Callable
@@ -47,15 +48,17 @@ from .cache import Cache
 from .diagrams.render import relative, retarget
 from .engine import ENGINES
 from .errors import PlaybookError
-from .escape import html_text, sanitize_html, url_path, url_text
+from .escape import html_text, md_text, sanitize_html, url_path, url_text
 from .labels import get_labels
-from .pages import fill_slots
+from .pages import PROBLEMS_PATH, fill_slots, problems_page
 from .reference import PAGE_PATH as REFERENCE_PATH
 from .site import Output, generate
 
 # named "playbook", so that messages read "playbook: org/roles/x.yml:4:13: …"; under
 # mkdocs.plugins, so warnings count for --strict
 log = get_plugin_logger("playbook")
+serve_log = logging.getLogger("playbook.serve")
+"""Problems shown on the preview's own pages while serving: not counted by --strict."""
 
 
 class PlaybookConfig(base.Config):
@@ -83,11 +86,17 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.language = "en"
         self.output: Output | None = None
         self.files: Files | None = None
+        self.serving = False
+        self.good_pages: tuple[str, ...] = ()
+        """Paths of the generated pages of the last build without errors (while serving)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook makes mkdocs keep this one instance across `serve` rebuilds,
         # so the session's one cache survives them.
         self.cache = Cache()
+        # While serving, YAML errors give pages that list them instead of a failed build:
+        # mkdocs' server holds every request until a build succeeds ("stuck").
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
@@ -107,6 +116,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # the last good site in place.
         self.output = self._generate()
         self._report(self.output)
+        if not self.output.result.errors:
+            self.good_pages = tuple(self.output.pages)
         docs_dir = Path(config.docs_dir)
         for path in self.output.files:
             if (docs_dir / path).exists():
@@ -118,6 +129,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         output = self.output
         assert output is not None, "on_pre_build runs before on_files"
+        if output.result.errors:  # only while serving: a build with errors stopped in on_pre_build
+            return self._problem_pages(files, config, output)
         docs_dir = Path(config.docs_dir)
         by_dest = {f.dest_uri: f for f in files}
         self.files = files
@@ -149,6 +162,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self.output is not None and self.output.result.errors and not page.file.generated_by:
+            # serving a playbook with errors: a hand-written page says so and where to look
+            link = posixpath.relpath(PROBLEMS_PATH, posixpath.dirname(page.file.src_uri) or ".")
+            labels = get_labels(self.language)
+            title = labels("problems_title", count=len(self.output.result.errors))
+            markdown = f"> **{md_text(title)}**: [{md_text(labels('problems_see'))}]({link})\n\n" + markdown
         generated = self.output.pages.get(page.file.src_uri) if self.output else None
         if generated is not None and page.file.generated_by:
             # Material prints `page.meta.title` into <title> unescaped, and mkdocs' own title
@@ -219,18 +238,32 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return url
 
     def _report(self, output: Output) -> None:
+        errors = len(output.result.errors)
+        # while serving with errors, they go to a logger --strict does not count: the preview
+        # shows them on its pages and must keep building until they are fixed
+        report = serve_log if self.serving and errors else log
         for problem in output.result.problems:
             text = f"{problem.location}: {problem.message} [{problem.rule}]"
             if problem.severity == "error":
-                log.error(text)
+                report.error(text)
             else:
-                log.warning(text)
-        errors = len(output.result.errors)
-        if errors:
+                report.warning(text)
+        if errors and not self.serving:
             raise PluginError(
                 f"the playbook has {errors} error{'s' if errors != 1 else ''} in its YAML files "
                 "(listed above); fix them and build again"
             )
+
+    def _problem_pages(self, files: Files, config: MkDocsConfig, output: Output) -> Files:
+        """While serving a playbook with errors: every page the last good build generated
+        lists the problems, and so does a page of its own; the browser reloads to the real
+        page when a save fixes them."""
+        text = problems_page(output.result.errors, get_labels(self.language))
+        for path in sorted({*self.good_pages, PROBLEMS_PATH}):
+            files.append(File.generated(config, path, content=text, inclusion=InclusionLevel.NOT_IN_NAV))
+        if config.nav is None:
+            config.nav = self._auto_nav = self._navigation(files, output)
+        return files
 
     def _navigation(self, files: Files, output: Output) -> list[Any]:
         """Hand-written pages as mkdocs would list them, with the generated index pages after the home page."""

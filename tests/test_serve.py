@@ -65,3 +65,64 @@ def test_saving_a_yaml_file_updates_the_page(sample_copy: Path) -> None:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid`, read from /proc (Linux)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def mkdocs_temp_folders() -> set[str]:
+    import tempfile
+
+    return {p.name for p in Path(tempfile.gettempdir()).glob("mkdocs_*")}
+
+
+@pytest.mark.slow
+def test_a_broken_yaml_file_shows_its_problems_then_the_site_and_sigterm_cleans_up(sample_copy: Path) -> None:
+    """Requests never hang on a YAML error: the page lists the problems, reloads when they are
+    fixed, and SIGTERM stops the server with no process and no temporary folder left behind."""
+    port = free_port()
+    before = mkdocs_temp_folders()
+    role = sample_copy / "org" / "roles" / "community-manager.yml"
+    good = role.read_text(encoding="utf-8")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "-f", str(sample_copy / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/roles/community-manager/"
+        assert wait_for(url, "Community Manager", 120) is not None, "the server never came up"
+        assert descendants(server.pid) == [], "serve runs in its own process, with no child"
+        role.write_text(good.replace("reports_to: social-media-manager", "reports_to: social-media-manger"), encoding="utf-8")
+        assert wait_for(url, "The playbook has 1 errors", 60) is not None, "the page did not show the problem"
+        page = fetch(url) or ""
+        assert "org/roles/community-manager.yml:" in page and "social-media-manger" in page
+        home = fetch(f"http://127.0.0.1:{port}/") or ""
+        assert "playbook-problems/" in home  # a hand-written page points at the problems
+        role.write_text(good, encoding="utf-8")
+        assert wait_for(url, "Community Manager", 60) is not None, "the page did not come back when fixed"
+        assert "The playbook has" not in (fetch(url) or "")
+    finally:
+        server.terminate()  # SIGTERM
+        try:
+            code = server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            raise AssertionError("serve did not stop on SIGTERM") from None
+    assert code in (0, 1, -15)
+    with pytest.raises(ConnectionRefusedError):  # nothing listens on the port any more
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    assert mkdocs_temp_folders() <= before, "serve left its temporary site folder behind"
