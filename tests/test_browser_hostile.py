@@ -16,11 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from .browser_support import CHROMIUM, CHROMIUM_ARGS, browser_available, serve
+from .browser_support import CHROMIUM, CHROMIUM_ARGS, need_browser, serve
 from .test_hostile import HOSTILE, overlay, prepare, run_build
 
-reason = browser_available()
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(reason is not None, reason=reason or "")]
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _chromium_and_playwright() -> None:
+    """Before any site is built: skip the module (fail it under CI) without a browser."""
+    need_browser()
 
 CASES = [
     "markdown-javascript-links",

@@ -198,10 +198,10 @@ def test_own_page_path_refuses_everything_else() -> None:
 
 def test_url_path_and_edit_urls_cannot_end_an_attribute() -> None:
     for value in CORPUS:
-        for url in (escape.url_path(value), plugin._encoded("https://example.com/edit/main/docs/" + value)):
+        for url in (escape.url_path(value), escape.url_text("https://example.com/edit/main/docs/" + value)):
             assert not any(ch in url for ch in "\"'<> \t\n\r`") or "'" in url and '"' not in url, url
             assert '"' not in url and "<" not in url and " " not in url
-    assert plugin._encoded("https://x.y/a%20b/c d.md") == "https://x.y/a%20b/c%20d.md"
+    assert escape.url_text("https://x.y/a%20b/c d.md") == "https://x.y/a%20b/c%20d.md"
 
 
 # --- GitHub workflow commands -----------------------------------------------------------------
