@@ -123,11 +123,27 @@ def _summary(result: Result) -> str:
     show_default=True,
     help="How to print problems.",
 )
-def validate_command(config_file: str | None, strict: bool, fmt: str) -> None:
+@click.option(
+    "--base", "base_rev", metavar="REV", default=None,
+    help="The git revision this change starts from, to tell renamed and removed ids "
+    "(default: the merge base with the remote's default branch, else HEAD).",
+)
+def validate_command(config_file: str | None, strict: bool, fmt: str, base_rev: str | None) -> None:
     """Check the YAML and print every problem; exit 1 on errors."""
+    from .baseline import read_base, unknown_ids
+    from .cache import Cache
+
     root = find_project(config_file)
-    result = validate(root)
+    cache = Cache()
+    result = validate(root, cache)
+    why = ""
+    if unknown_ids(result):  # only then is it worth reading the base revision
+        base, name, why = read_base(root, base_rev)
+        if base is not None:
+            result = validate(root, cache, base=(base, name))
     click.echo(format_problems(result.problems, fmt), nl=False)
+    if why:
+        click.echo(f"note: no rename hints for unknown ids: {why}", err=True)
     if fmt == "text":
         click.echo(_summary(result), err=True)
     if result.failed(strict):
