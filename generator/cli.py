@@ -199,6 +199,73 @@ def new_command(config_file: str | None, kind: str, entity_id: str) -> None:
     click.echo(f"wrote {target.relative_to(root).as_posix()}")
 
 
+# -- rename and remove: one id changed everywhere, files edited in place ------------------------
+
+dry_run_option = click.option("--dry-run", is_flag=True, help="Print what would change and write nothing.")
+
+
+def _carry_out(outcome: Any, dry_run: bool, force: bool) -> None:
+    """Print the plan and the problems it would bring; write it unless it is refused or a dry run."""
+    for line in outcome.plan.said:
+        click.echo(line)
+    errors = [p for p in outcome.new_problems if p.severity == "error"]
+    if outcome.new_problems:
+        verb = "has" if force and not dry_run else "would have"
+        count = len(outcome.new_problems)
+        click.echo(f"after this change the playbook {verb} {count} new problem{'' if count == 1 else 's'}:", err=True)
+        click.echo(format_problems(outcome.new_problems, "text"), nl=False, err=True)
+    if errors and not force:
+        click.echo("nothing was changed: fix these first, or make the change anyway with --force", err=True)
+        sys.exit(1)
+    if dry_run:
+        click.echo("dry run: nothing was written")
+    else:
+        outcome.plan.apply()
+    if errors:
+        sys.exit(1)
+
+
+@main.command("rename")
+@config_option
+@click.argument("kind", type=click.Choice(FILE_KINDS))
+@click.argument("old")
+@click.argument("new")
+@dry_run_option
+@click.option("--force", is_flag=True, help="Make the change even if it leaves new problems (they are listed).")
+def rename_command(config_file: str | None, kind: str, old: str, new: str, dry_run: bool, force: bool) -> None:
+    """Give the KIND named OLD the id NEW: its file, every reference to it, and a redirect
+    from its old page (in redirects.yml)."""
+    from .refactor import rename
+
+    _carry_out(rename(find_project(config_file), kind, old, new), dry_run, force)
+
+
+@main.command("remove")
+@config_option
+@click.argument("kind", type=click.Choice(FILE_KINDS))
+@click.argument("entity_id", metavar="ID")
+@click.option("--to", "to", metavar="OTHER", default=None,
+              help="Hand every reference (and the old page address) to OTHER, of the same kind.")
+@dry_run_option
+@click.option("--force", is_flag=True, help="Remove it even if references are left (the now-invalid files are listed).")
+def remove_command(config_file: str | None, kind: str, entity_id: str, to: str | None, dry_run: bool, force: bool) -> None:
+    """Remove the KIND named ID; refused while anything refers to it, unless --to or --force."""
+    from .refactor import remove
+
+    outcome = remove(find_project(config_file), kind, entity_id, to)
+    if outcome.references and to is None and not force:
+        count = len(outcome.references)
+        click.echo(f"{count} reference{'' if count == 1 else 's'} to {kind} '{entity_id}':")
+        for site in outcome.references:
+            click.echo(f"{site}: {site.field}")
+        click.echo(
+            f"nothing was changed: hand them to another {kind} with --to OTHER, "
+            "or remove it anyway with --force", err=True,
+        )
+        sys.exit(1)
+    _carry_out(outcome, dry_run, force)
+
+
 @main.command("diff")
 @config_option
 @click.argument("base")

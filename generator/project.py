@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import rules
+from . import redirects, rules
 from .baseline import between
 from .cache import Cache
 from .errors import Problem
@@ -42,4 +42,5 @@ def validate(root: Path, cache: Cache | None = None, base: tuple[Result, str] | 
     playbook, sources, problems = load(root, cache)
     known = between(base[0], playbook, sources, base[1]) if base else None
     problems.extend(rules.check(playbook, sources, known))
+    problems.extend(redirects.check(root, playbook))
     return Result(playbook, sources, problems.sorted())
