@@ -97,6 +97,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             folder = self.root / top
             if folder.is_dir() and str(folder) not in config.watch:
                 config.watch.append(str(folder))
+        moved = self.root / redirects.FILE  # written by playbook rename while serve runs
+        if moved.is_file() and str(moved) not in config.watch:
+            config.watch.append(str(moved))
         # a nav this plugin made in an earlier build of the same config is not the user's
         if config.nav is not None and config.nav is self._auto_nav:
             config.nav = None

@@ -304,3 +304,27 @@ def test_department_rename_in_the_sample_and_its_old_url(tmp_path: Path) -> None
     flat = mkdocs_build(root, "site-flat")
     assert flat.returncode == 0, flat.log
     assert 'content="0; url=social-media-hub.html"' in flat.html("departments/marketing-communication.html")
+
+
+def test_a_file_that_does_not_parse_stops_a_rename(repo: Path) -> None:
+    """References in it cannot be found, so nothing is changed until it is fixed."""
+    (repo / "playbook/themes/broken.yml").write_text("title: [care-manager\n", encoding="utf-8")
+    before = snapshot(repo)
+    for args in (["rename", "role", "care-manager", "care-lead"], ["remove", "role", "care-manager", "--force"]):
+        result = run(repo, *args)
+        assert result.exit_code == 1
+        assert result.stderr == (
+            "Error: playbook/themes/broken.yml cannot be read, so references in it cannot be found; "
+            "fix it first (playbook validate says how)\n"
+        )
+        assert snapshot(repo) == before
+
+
+def test_a_value_written_with_an_escape_is_left_to_the_user(repo: Path) -> None:
+    path = repo / "playbook/workflows/complaint.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("to: 'care-manager'", 'to: "care\\x2dmanager"'), encoding="utf-8")
+    before = snapshot(repo)
+    result = run(repo, "rename", "role", "care-manager", "care-lead")
+    assert result.exit_code == 1
+    assert "playbook/workflows/complaint.yml:9:9: 'care-manager' is written in a way this command cannot rewrite" in result.stderr
+    assert snapshot(repo) == before
