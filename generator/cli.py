@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,6 +19,9 @@ from .escape import github_data, github_property
 from .load import find_project
 from .model import FILE_KINDS, KIND
 from .project import Result, validate
+
+if TYPE_CHECKING:  # for the annotation only: like the other commands, rename and remove import their module when run
+    from .refactor import Outcome
 
 config_option = click.option(
     "-f",
@@ -204,7 +207,7 @@ def new_command(config_file: str | None, kind: str, entity_id: str) -> None:
 dry_run_option = click.option("--dry-run", is_flag=True, help="Print what would change and write nothing.")
 
 
-def _carry_out(outcome: Any, dry_run: bool, force: bool) -> None:
+def _carry_out(outcome: Outcome, dry_run: bool, force: bool) -> None:
     """Print the plan and the problems it would bring; write it unless it is refused or a dry run."""
     for line in outcome.plan.said:
         click.echo(line)
