@@ -100,9 +100,12 @@ def read_base(root: Path, rev: str | None) -> tuple[Result | None, str, str]:
     else:
         name = rev
     try:
-        return load_revision(root, rev), name, ""
+        base = load_revision(root, rev)
     except UsageError as exc:
         return None, name, str(exc)
+    if not base.sources.files:
+        return None, name, f"{name} has no playbook files in this folder to compare with"
+    return base, name, ""
 
 
 def unknown_ids(result: Result) -> bool:

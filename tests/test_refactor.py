@@ -328,3 +328,17 @@ def test_a_value_written_with_an_escape_is_left_to_the_user(repo: Path) -> None:
     assert result.exit_code == 1
     assert "playbook/workflows/complaint.yml:9:9: 'care-manager' is written in a way this command cannot rewrite" in result.stderr
     assert snapshot(repo) == before
+
+
+def test_a_base_without_the_playbook_says_why(tmp_path: Path) -> None:
+    """A repository whose base revision does not hold the project yet: no hints, and why."""
+    outer = tmp_path / "outer"
+    outer.mkdir()
+    (outer / "README").write_text("other things\n", encoding="utf-8")
+    git(outer, "init", "-q", "-b", "main")
+    commit(outer, "base")
+    root = outer / "playbook"
+    shutil.copytree(BASE, root)
+    (root / "org/roles/care-manager.yml").rename(root / "org/roles/care-lead.yml")
+    result = run(root, "validate")
+    assert "note: no rename hints for unknown ids: HEAD has no playbook files in this folder to compare with\n" in result.stderr
