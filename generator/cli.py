@@ -240,7 +240,14 @@ def rename_command(config_file: str | None, kind: str, old: str, new: str, dry_r
     from its old page (in redirects.yml)."""
     from .refactor import rename
 
-    _carry_out(rename(find_project(config_file), kind, old, new), dry_run, force)
+    root = find_project(config_file)
+    _carry_out(rename(root, kind, old, new, _docs_dir(config_file, root)), dry_run, force)
+
+
+def _docs_dir(config_file: str | None, root: Path) -> Path:
+    """The folder of the hand-written pages (`docs_dir` in mkdocs.yml)."""
+    config = _config_path(config_file, root)
+    return config.parent / _text(_read_mkdocs_yml(config).get("docs_dir"), "docs")
 
 
 @main.command("remove")
@@ -255,17 +262,22 @@ def remove_command(config_file: str | None, kind: str, entity_id: str, to: str |
     """Remove the KIND named ID; refused while anything refers to it, unless --to or --force."""
     from .refactor import remove
 
-    outcome = remove(find_project(config_file), kind, entity_id, to)
-    if outcome.references and to is None and not force:
-        count = len(outcome.references)
+    root = find_project(config_file)
+    outcome = remove(root, kind, entity_id, to, _docs_dir(config_file, root))
+    if (outcome.references or outcome.links) and to is None and not force:
+        count = len(outcome.references) + len(outcome.links)
         click.echo(f"{count} reference{'' if count == 1 else 's'} to {kind} '{entity_id}':")
         for site in outcome.references:
             click.echo(f"{site}: {site.field}")
+        for link in outcome.links:
+            click.echo(f"{link}: a link to its page {link.page}")
         click.echo(
             f"nothing was changed: hand them to another {kind} with --to OTHER, "
             "or remove it anyway with --force", err=True,
         )
         sys.exit(1)
+    for link in outcome.links:  # --force: said, as the problems it leaves are
+        click.echo(f"{link}: links to {link.page}, which is gone; mkdocs build --strict fails until it is changed", err=True)
     _carry_out(outcome, dry_run, force)
 
 

@@ -74,6 +74,11 @@ class Text:
             )
         self.edits.append((start, end, new))
 
+    def position(self, offset: int) -> tuple[int, int]:
+        """(line, column) of an offset, as the reader counts them."""
+        line = max(i for i, start in enumerate(self.starts) if start <= offset)
+        return line + 1, offset - self.starts[line] + 1
+
     def line_end(self, line: int) -> int:
         """The offset just after line `line` and its line break."""
         return self.starts[line] if line < len(self.starts) else len(self.text)
@@ -229,6 +234,53 @@ def _rewrite(plan: Plan, texts: dict[str, Text], sites: list[Site], old: str, ne
         plan.said.append(f"{site}: {site.field}: {old} -> {new}")
 
 
+# -- links in the hand-written pages ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hand-written page's mention of a generated page's path (a Markdown link to it)."""
+
+    text: Text
+    offset: int
+    page: str
+
+    def __str__(self) -> str:
+        line, column = self.text.position(self.offset)
+        return f"{self.text.path}:{line}:{column}"
+
+
+def links_to(root: Path, docs: Path | None, page: str) -> list[Link]:
+    """Every mention of `page` (`departments/care.md`, also as `../departments/care.md#x`) in
+    the Markdown files of `docs` inside the project; symbolic links are not followed."""
+    if docs is None or not docs.is_dir() or not docs.resolve().is_relative_to(root.resolve()):
+        return []
+    pattern = re.compile(rf"(?<![\w.-]){re.escape(page)}(?![\w-])")
+    found = []
+    for folder, dirs, names in os.walk(docs):
+        dirs.sort()
+        for name in sorted(names):
+            path = Path(folder) / name
+            if not name.endswith(".md") or path.is_symlink():
+                continue
+            raw = path.read_bytes()
+            if page.encode() not in raw:
+                continue
+            try:
+                text = Text(raw, path.resolve().relative_to(root.resolve()).as_posix())
+            except UnicodeDecodeError:
+                continue  # mkdocs cannot read it either
+            found += [Link(text, m.start(), page) for m in pattern.finditer(text.text)]
+    return found
+
+
+def _relink(plan: Plan, texts: dict[str, Text], links: list[Link], new_page: str) -> None:
+    for link in links:
+        text = texts.setdefault(link.text.path, link.text)
+        text.edits.append((link.offset, link.offset + len(link.page), new_page))
+        plan.said.append(f"{link}: link {link.page} -> {new_page}")
+
+
 # -- redirects.yml ----------------------------------------------------------------------------
 
 
@@ -306,10 +358,13 @@ class Outcome:
     plan: Plan
     new_problems: list[Problem]
     references: list[Site] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    """Hand-written pages that link to the page of an entity removed without a successor."""
 
 
-def rename(root: Path, kind: str, old: str, new: str) -> Outcome:
-    """Plan renaming the `kind` `old` to `new`: its file, every reference, a redirect."""
+def rename(root: Path, kind: str, old: str, new: str, docs: Path | None = None) -> Outcome:
+    """Plan renaming the `kind` `old` to `new`: its file, every reference, links to its page
+    in the hand-written pages under `docs`, and a redirect from its old page."""
     _check_new_id(new)
     if old == new:
         raise UsageError(f"'{old}' already is the id; give a new one")
@@ -329,6 +384,7 @@ def rename(root: Path, kind: str, old: str, new: str) -> Outcome:
     plan.said.append(f"renamed {rel} -> {new_rel}")
     texts: dict[str, Text] = {}
     _rewrite(plan, texts, references_to(result, old), old, new)
+    _relink(plan, texts, links_to(root, docs, redirects.page_of(kind, old)), redirects.page_of(kind, new))
     _plan_redirects(plan, texts, redirects.page_of(kind, old), redirects.page_of(kind, new))
     texts.setdefault(rel, Text((root / rel).read_bytes(), rel))
     for path, text in texts.items():
@@ -339,8 +395,9 @@ def rename(root: Path, kind: str, old: str, new: str) -> Outcome:
     return Outcome(plan, simulate(result, plan, (old, new)))
 
 
-def remove(root: Path, kind: str, eid: str, to: str | None) -> Outcome:
-    """Plan removing the `kind` `eid`; with `to`, its references and its old page go to `to`."""
+def remove(root: Path, kind: str, eid: str, to: str | None, docs: Path | None = None) -> Outcome:
+    """Plan removing the `kind` `eid`; with `to`, its references, links to its page and its
+    old page address go to `to`."""
     result = validate(root)
     rel = _existing(result, kind, eid, "give the kind it is")
     if to is not None:
@@ -351,14 +408,17 @@ def remove(root: Path, kind: str, eid: str, to: str | None) -> Outcome:
     sites = [s for s in references_to(result, eid) if s.document.path != rel]
     plan = Plan(root)
     texts: dict[str, Text] = {}
+    links = links_to(root, docs, redirects.page_of(kind, eid))
     if to is not None:
         _rewrite(plan, texts, sites, eid, to)
+        _relink(plan, texts, links, redirects.page_of(kind, to))
+        links = []
     plan.said.append(f"removed {rel}")
     _plan_redirects(plan, texts, redirects.page_of(kind, eid), redirects.page_of(kind, to) if to else None)
     for path, text in texts.items():
         plan.writes[path] = text.result()
     plan.deletes.append(rel)
-    return Outcome(plan, simulate(result, plan), sites)
+    return Outcome(plan, simulate(result, plan), sites, links)
 
 
 def simulate(before: Result, plan: Plan, renamed_id: tuple[str, str] | None = None) -> list[Problem]:

@@ -342,3 +342,24 @@ def test_a_base_without_the_playbook_says_why(tmp_path: Path) -> None:
     (root / "org/roles/care-manager.yml").rename(root / "org/roles/care-lead.yml")
     result = run(root, "validate")
     assert "note: no rename hints for unknown ids: HEAD has no playbook files in this folder to compare with\n" in result.stderr
+
+
+def test_links_in_hand_written_pages_follow(repo: Path) -> None:
+    page = repo / "docs" / "team.md"
+    page.parent.mkdir()
+    template = (
+        "# Team\n\nAsk the [care manager]({P}) or read [their duties](../{P}#duties).\n"
+        "Not a link to it: other-roles/care-manager.md, roles/care-manager.mdx.\n"
+    )
+    page.write_text(template.format(P="roles/care-manager.md"), encoding="utf-8")
+    commit(repo, "a hand-written page")
+    refused = run(repo, "remove", "role", "care-manager")
+    assert refused.exit_code == 1
+    assert refused.stdout.splitlines()[-2:] == [
+        "docs/team.md:3:24: a link to its page roles/care-manager.md",
+        "docs/team.md:3:73: a link to its page roles/care-manager.md",
+    ]
+    result = run(repo, "rename", "role", "care-manager", "care-lead")
+    assert result.exit_code == 0, result.output
+    assert "docs/team.md:3:24: link roles/care-manager.md -> roles/care-lead.md" in result.stdout
+    assert page.read_text(encoding="utf-8") == template.format(P="roles/care-lead.md")
