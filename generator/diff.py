@@ -28,7 +28,7 @@ from .escape import md_text as escape_markdown  # names inside a sentence of the
 from .model import FILE_KINDS, KIND_ORDER, PLURALS, TOP_FOLDERS, Entity, Playbook
 from .project import Result, validate
 from .redirects import FILE as REDIRECTS_FILE
-from .redirects import page_of
+from .redirects import entity_of, page_of
 from .redirects import parse as parse_redirects
 from .redirects import read as read_redirects
 from .rules import REFERENCE_FIELDS
@@ -419,11 +419,15 @@ class Comparison:
 
     def removed(self, entity: Any) -> None:
         kind = entity.KIND
+        successor = entity_of(self.redirected.get(page_of(kind, entity.id), ""))
+        slot = 2 if kind == "role" else 1  # the placeholder after the sentence's own parts
+        follows = f"; its old link leads to {{{slot}}}" if successor else ""
+        then = (self.name(successor[1]),) if successor else ()
         if kind == "role":
-            self.add(kind, "Removed role {0} (was in {1})", Name(entity.label),
-                     self.name(self.new_id(entity.department) or ""))
+            self.add(kind, "Removed role {0} (was in {1})" + follows, Name(entity.label),
+                     self.name(self.new_id(entity.department) or ""), *then)
         else:
-            self.add(kind, f"Removed {kind} {{0}}", Name(entity.label))
+            self.add(kind, f"Removed {kind} {{0}}" + follows, Name(entity.label), *then)
 
     def departments(self) -> None:
         for before, after in self.pairs("department"):

@@ -363,3 +363,13 @@ def test_links_in_hand_written_pages_follow(repo: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "docs/team.md:3:24: link roles/care-manager.md -> roles/care-lead.md" in result.stdout
     assert page.read_text(encoding="utf-8") == template.format(P="roles/care-lead.md")
+
+
+def test_diff_says_where_the_old_link_of_a_removed_role_leads(repo: Path) -> None:
+    (repo / "org/roles/care-head.yml").write_text(
+        "title: Head of Care\nsummary: Leads care.\ndepartment: care\nreports_to: head-of-marketing\n"
+        "responsibilities:\n  - Close every complaint within a day.\n", encoding="utf-8")
+    commit(repo, "a new head of care")
+    assert run(repo, "remove", "role", "care-manager", "--to", "care-head").exit_code == 0
+    changes = [c.text() for c in diff(repo, "HEAD").changes]
+    assert "Removed role Care Manager (was in Customer Care); its old link leads to Head of Care" in changes
