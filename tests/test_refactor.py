@@ -373,3 +373,15 @@ def test_diff_says_where_the_old_link_of_a_removed_role_leads(repo: Path) -> Non
     assert run(repo, "remove", "role", "care-manager", "--to", "care-head").exit_code == 0
     changes = [c.text() for c in diff(repo, "HEAD").changes]
     assert "Removed role Care Manager (was in Customer Care); its old link leads to Head of Care" in changes
+
+
+def test_default_base_is_the_remote_default_branch(repo: Path, tmp_path: Path) -> None:
+    """In a clone, a rename committed on a branch is compared with where the branch left main."""
+    clone = tmp_path / "clone"
+    subprocess.run([*GIT, "clone", "-q", str(repo), str(clone)], check=True, capture_output=True)
+    git(clone, "checkout", "-q", "-b", "rename")
+    git(clone, "mv", "org/departments/care.yml", "org/departments/customer-care.yml")
+    commit(clone, "renamed by hand")
+    result = run(clone, "validate")
+    assert "department 'care' was renamed to 'customer-care' in this change; replace it [reference]" in result.stdout
+    assert "note:" not in result.stderr
