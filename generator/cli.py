@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,6 +19,9 @@ from .escape import github_data, github_property
 from .load import find_project
 from .model import FILE_KINDS, KIND
 from .project import Result, validate
+
+if TYPE_CHECKING:  # for the annotation only: like the other commands, rename and remove import their module when run
+    from .refactor import Outcome
 
 config_option = click.option(
     "-f",
@@ -123,11 +126,27 @@ def _summary(result: Result) -> str:
     show_default=True,
     help="How to print problems.",
 )
-def validate_command(config_file: str | None, strict: bool, fmt: str) -> None:
+@click.option(
+    "--base", "base_rev", metavar="REV", default=None,
+    help="The git revision this change starts from, to tell renamed and removed ids "
+    "(default: the merge base with the remote's default branch, else HEAD).",
+)
+def validate_command(config_file: str | None, strict: bool, fmt: str, base_rev: str | None) -> None:
     """Check the YAML and print every problem; exit 1 on errors."""
+    from .baseline import read_base, unknown_ids
+    from .cache import Cache
+
     root = find_project(config_file)
-    result = validate(root)
+    cache = Cache()
+    result = validate(root, cache)
+    why = ""
+    if unknown_ids(result):  # only then is it worth reading the base revision
+        base, name, why = read_base(root, base_rev)
+        if base is not None:
+            result = validate(root, cache, base=(base, name))
     click.echo(format_problems(result.problems, fmt), nl=False)
+    if why:
+        click.echo(f"note: no rename hints for unknown ids: {why}", err=True)
     if fmt == "text":
         click.echo(_summary(result), err=True)
     if result.failed(strict):
@@ -181,6 +200,85 @@ def new_command(config_file: str | None, kind: str, entity_id: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     target.write_text(starter(kind, entity_id, result.playbook), encoding="utf-8")
     click.echo(f"wrote {target.relative_to(root).as_posix()}")
+
+
+# -- rename and remove: one id changed everywhere, files edited in place ------------------------
+
+dry_run_option = click.option("--dry-run", is_flag=True, help="Print what would change and write nothing.")
+
+
+def _carry_out(outcome: Outcome, dry_run: bool, force: bool) -> None:
+    """Print the plan and the problems it would bring; write it unless it is refused or a dry run."""
+    for line in outcome.plan.said:
+        click.echo(line)
+    errors = [p for p in outcome.new_problems if p.severity == "error"]
+    if outcome.new_problems:
+        verb = "has" if force and not dry_run else "would have"
+        count = len(outcome.new_problems)
+        click.echo(f"after this change the playbook {verb} {count} new problem{'' if count == 1 else 's'}:", err=True)
+        click.echo(format_problems(outcome.new_problems, "text"), nl=False, err=True)
+    if errors and not force:
+        click.echo("nothing was changed: fix these first, or make the change anyway with --force", err=True)
+        sys.exit(1)
+    if dry_run:
+        click.echo("dry run: nothing was written")
+    else:
+        outcome.plan.apply()
+    if errors:
+        sys.exit(1)
+
+
+@main.command("rename")
+@config_option
+@click.argument("kind", type=click.Choice(FILE_KINDS))
+@click.argument("old")
+@click.argument("new")
+@dry_run_option
+@click.option("--force", is_flag=True, help="Make the change even if it leaves new problems (they are listed).")
+def rename_command(config_file: str | None, kind: str, old: str, new: str, dry_run: bool, force: bool) -> None:
+    """Give the KIND named OLD the id NEW: its file, every reference to it, and a redirect
+    from its old page (in redirects.yml)."""
+    from .refactor import rename
+
+    root = find_project(config_file)
+    _carry_out(rename(root, kind, old, new, _docs_dir(config_file, root)), dry_run, force)
+
+
+def _docs_dir(config_file: str | None, root: Path) -> Path:
+    """The folder of the hand-written pages (`docs_dir` in mkdocs.yml)."""
+    config = _config_path(config_file, root)
+    return config.parent / _text(_read_mkdocs_yml(config).get("docs_dir"), "docs")
+
+
+@main.command("remove")
+@config_option
+@click.argument("kind", type=click.Choice(FILE_KINDS))
+@click.argument("entity_id", metavar="ID")
+@click.option("--to", "to", metavar="OTHER", default=None,
+              help="Hand every reference (and the old page address) to OTHER, of the same kind.")
+@dry_run_option
+@click.option("--force", is_flag=True, help="Remove it even if references are left (the now-invalid files are listed).")
+def remove_command(config_file: str | None, kind: str, entity_id: str, to: str | None, dry_run: bool, force: bool) -> None:
+    """Remove the KIND named ID; refused while anything refers to it, unless --to or --force."""
+    from .refactor import remove
+
+    root = find_project(config_file)
+    outcome = remove(root, kind, entity_id, to, _docs_dir(config_file, root))
+    if (outcome.references or outcome.links) and to is None and not force:
+        count = len(outcome.references) + len(outcome.links)
+        click.echo(f"{count} reference{'' if count == 1 else 's'} to {kind} '{entity_id}':")
+        for site in outcome.references:
+            click.echo(f"{site}: {site.field}")
+        for link in outcome.links:
+            click.echo(f"{link}: a link to its page {link.page}")
+        click.echo(
+            f"nothing was changed: hand them to another {kind} with --to OTHER, "
+            "or remove it anyway with --force", err=True,
+        )
+        sys.exit(1)
+    for link in outcome.links:  # --force: said, as the problems it leaves are
+        click.echo(f"{link}: links to {link.page}, which is gone; mkdocs build --strict fails until it is changed", err=True)
+    _carry_out(outcome, dry_run, force)
 
 
 @main.command("diff")

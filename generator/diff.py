@@ -27,6 +27,10 @@ from .errors import UsageError
 from .escape import md_text as escape_markdown  # names inside a sentence of the job summary
 from .model import FILE_KINDS, KIND_ORDER, PLURALS, TOP_FOLDERS, Entity, Playbook
 from .project import Result, validate
+from .redirects import FILE as REDIRECTS_FILE
+from .redirects import entity_of, page_of
+from .redirects import parse as parse_redirects
+from .redirects import read as read_redirects
 from .rules import REFERENCE_FIELDS
 
 WORKING_TREE = None
@@ -197,6 +201,18 @@ def files_at(root: Path, rev: str) -> dict[str, bytes]:
     return files
 
 
+def redirects_at(root: Path, rev: str | None) -> dict[str, str]:
+    """Old page -> new page in `redirects.yml` at `rev` (None: the working tree); a broken file
+    redirects nothing (validate reports it)."""
+    if rev is WORKING_TREE:
+        return read_redirects(root)[0].pages
+    try:
+        raw = _git(root, "show", f"{check_revision(root, rev)}:./{REDIRECTS_FILE}")
+    except UsageError:  # no such file at that revision
+        return {}
+    return parse_redirects(raw)[0].pages
+
+
 def load_files(files: dict[str, bytes]) -> Result:
     """Validate a playbook given as {relative path: bytes}, through a temporary folder."""
     with tempfile.TemporaryDirectory(prefix="playbook-diff-") as tmp:
@@ -283,6 +299,8 @@ class Comparison:
     head_unloaded: Mapping[str, str] = field(default_factory=dict)
     renames: dict[str, str] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
+    redirected: Mapping[str, str] = field(default_factory=dict)
+    """Old page -> new page, from `redirects.yml` of the head: a moved page's old link still works."""
 
     # names ------------------------------------------------------------------------------
 
@@ -361,15 +379,22 @@ class Comparison:
             if old_id not in old:
                 continue
             before, after = old[old_id], new[new_id]
+            moved = self._page_moved(kind, old_id, new_id)
             if before.label == after.label:
-                self.add(kind, f"{kind.capitalize()} {{0}} has a new id: {{1}} (was {{2}}); its page moves",
+                self.add(kind, f"{kind.capitalize()} {{0}} has a new id: {{1}} (was {{2}}); {moved}",
                          Name(after.label), Code(new_id), Code(old_id))
             else:
-                self.add(kind, f"Renamed {kind} {{0}} to {{1}} (id {{2}}, was {{3}})",
+                self.add(kind, f"Renamed {kind} {{0}} to {{1}} (id {{2}}, was {{3}}); {moved}",
                          Name(before.label), Name(after.label), Code(new_id), Code(old_id))
         for before, after in self.pairs(kind):
             if before.id == after.id and before.label != after.label:
                 self.add(kind, f"Renamed {kind} {{0}} to {{1}}", Name(before.label), Name(after.label))
+
+    def _page_moved(self, kind: str, old_id: str, new_id: str) -> str:
+        """What a new id means for links to the entity's page."""
+        if self.redirected.get(page_of(kind, old_id)) == page_of(kind, new_id):
+            return "its page moved, and the old link redirects to it"
+        return f"its page moved, and the old link no longer works (no redirect in {REDIRECTS_FILE})"
 
     def added(self, entity: Any) -> None:
         kind = entity.KIND
@@ -394,11 +419,15 @@ class Comparison:
 
     def removed(self, entity: Any) -> None:
         kind = entity.KIND
+        successor = entity_of(self.redirected.get(page_of(kind, entity.id), ""))
+        slot = 2 if kind == "role" else 1  # the placeholder after the sentence's own parts
+        follows = f"; its old link leads to {{{slot}}}" if successor else ""
+        then = (self.name(successor[1]),) if successor else ()
         if kind == "role":
-            self.add(kind, "Removed role {0} (was in {1})", Name(entity.label),
-                     self.name(self.new_id(entity.department) or ""))
+            self.add(kind, "Removed role {0} (was in {1})" + follows, Name(entity.label),
+                     self.name(self.new_id(entity.department) or ""), *then)
         else:
-            self.add(kind, f"Removed {kind} {{0}}", Name(entity.label))
+            self.add(kind, f"Removed {kind} {{0}}" + follows, Name(entity.label), *then)
 
     def departments(self) -> None:
         for before, after in self.pairs("department"):
@@ -516,9 +545,10 @@ def _percent(value: float | int | None) -> str:
     return "none" if value is None else f"{value:g}%"
 
 
-def compare(base: Result, head: Result) -> list[Change]:
-    """Every change from `base` to `head`, in section order."""
-    return Comparison(base.playbook, head.playbook, base.sources.unloaded, head.sources.unloaded).run()
+def compare(base: Result, head: Result, redirected: Mapping[str, str] | None = None) -> list[Change]:
+    """Every change from `base` to `head`, in section order; `redirected`: the head's redirects."""
+    return Comparison(base.playbook, head.playbook, base.sources.unloaded, head.sources.unloaded,
+                      redirected=redirected or {}).run()
 
 
 # -- the report ----------------------------------------------------------------------------
@@ -589,5 +619,5 @@ def diff(root: Path, base: str, head: str | None = WORKING_TREE) -> Report:
     """Compare the playbook in `root` at revision `base` with `head` (None: the working tree)."""
     base_result = load_revision(root, base)
     head_result = load_revision(root, head)
-    changes = compare(base_result, head_result)
+    changes = compare(base_result, head_result, redirects_at(root, head))
     return Report(base, head, changes, base_result, head_result)

@@ -41,9 +41,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
-from mkdocs.utils import nest_paths
+from mkdocs.utils import get_relative_url, nest_paths
 
-from . import targets
+from . import redirects, targets
 from .cache import Cache
 from .diagrams.render import relative, retarget
 from .engine import ENGINES
@@ -106,6 +106,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             folder = self.root / top
             if folder.is_dir() and str(folder) not in config.watch:
                 config.watch.append(str(folder))
+        moved = self.root / redirects.FILE  # written by playbook rename while serve runs
+        if moved.is_file() and str(moved) not in config.watch:
+            config.watch.append(str(moved))
         # a nav this plugin made in an earlier build of the same config is not the user's
         if config.nav is not None and config.nav is self._auto_nav:
             config.nav = None
@@ -157,6 +160,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             if page is not None and page.source:
                 file.edit_uri = url_path(Path(os.path.relpath(self.root / page.source, docs_dir)).as_posix())
             files.append(file)
+        for moved in _redirect_files(config, files, self.root, self.language):
+            files.append(moved)
         if config.nav is None:
             config.nav = self._auto_nav = self._navigation(files, output)
         return files
@@ -278,6 +283,24 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         home = 1 if nav and nav[0] == "index.md" else 0
         nav[home:home] = output.navigation(get_labels(self.language))
         return nav
+
+
+def _redirect_files(config: MkDocsConfig, files: Files, root: Path, language: str) -> list[File]:
+    """A page at each old address in redirects.yml that sends the reader on to the new page
+    (validation has reported redirects to no page, and old addresses that are pages again)."""
+    found, _problems = redirects.read(root)
+    moved = get_labels(language)("page_moved")
+    made = []
+    for old, new in sorted(found.pages.items()):
+        target = files.get_file_from_path(new)
+        if target is None or files.get_file_from_path(old) is not None:
+            continue
+        old_page = File(old, None, config.site_dir, config.use_directory_urls)
+        if files.get_file_from_path(old_page.dest_uri) is not None:
+            continue
+        content = redirects.page_html(get_relative_url(target.url, old_page.url), moved, language)
+        made.append(File.generated(config, old_page.dest_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
+    return made
 
 
 def _check_site_dir(config: MkDocsConfig, root: Path) -> None:

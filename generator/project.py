@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import rules
+from . import redirects, rules
+from .baseline import between
 from .cache import Cache
 from .errors import Problem
 from .load import Sources, load
@@ -33,8 +34,13 @@ class Result:
         return bool(self.errors or (strict and self.warnings))
 
 
-def validate(root: Path, cache: Cache | None = None) -> Result:
-    """Load every file under `root` and run every rule; `cache` keeps parsed files between calls."""
+def validate(root: Path, cache: Cache | None = None, base: tuple[Result, str] | None = None) -> Result:
+    """Load every file under `root` and run every rule; `cache` keeps parsed files between calls.
+
+    `base` (the playbook at a base revision, and that revision's name) lets a reference to an
+    id that disappeared since say whether it was renamed or removed (`baseline.py`)."""
     playbook, sources, problems = load(root, cache)
-    problems.extend(rules.check(playbook, sources))
+    known = between(base[0], playbook, sources, base[1]) if base else None
+    problems.extend(rules.check(playbook, sources, known))
+    problems.extend(redirects.check(root, playbook))
     return Result(playbook, sources, problems.sorted())

@@ -207,6 +207,26 @@ def _where(kind: str) -> str:
     return f"{KIND[kind].folder}/<id>.yml"
 
 
+REDIRECTS = [
+    "",
+    "## Redirects",
+    "",
+    "`redirects.yml` (beside `mkdocs.yml`): old page addresses that keep working after an",
+    "entity got a new id. `playbook rename` and `playbook remove --to` write it; you rarely",
+    "edit it by hand. One line per old page, both sides the generated pages' paths:",
+    "",
+    "```yaml",
+    "redirects:",
+    "  departments/marketing-communication.md: departments/social-media-hub.md",
+    "```",
+    "",
+    "The site then has a page at the old address that sends readers on to the new one.",
+    "`playbook validate` reports a redirect to a page that does not exist, and an old address",
+    "that is a page again.",
+]
+"""The one file that is not an entity: the redirects `playbook rename` declares."""
+
+
 def reference_markdown(title: str = "Format reference", kinds_of: KindsOf = referenced_kinds) -> str:
     """The whole reference page, as Markdown."""
     lines = [
@@ -241,4 +261,4 @@ def reference_markdown(title: str = "Format reference", kinds_of: KindsOf = refe
             key = _key_of(schema, name)
             lines += ["", f"### {_nested_heading(kind, key)}", "", md_inline(nested.get("description", "")), ""]
             lines += _entries(_rows(kind, nested, (key,), kinds_of))
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + REDIRECTS) + "\n"

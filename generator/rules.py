@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .baseline import Baseline
 from .errors import Problems
 from .load import Sources
 from .model import ID_PATTERN, KINDS, Entity, Playbook, ReferenceField
@@ -77,10 +78,13 @@ def _a(noun: str) -> str:
     return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
 
-def check(playbook: Playbook, sources: Sources) -> Problems:
-    """Every cross-file rule; returns errors and warnings together."""
+def check(playbook: Playbook, sources: Sources, baseline: Baseline | None = None) -> Problems:
+    """Every cross-file rule; returns errors and warnings together.
+
+    With a `baseline` (the ids of a base revision), a reference to an id that disappeared
+    says whether it was renamed or removed in this change."""
     problems = Problems()
-    _check_references(playbook, sources, problems)
+    _check_references(playbook, sources, problems, baseline)
     _check_cycles(playbook, sources, problems, "departments", "parent", "department")
     _check_cycles(playbook, sources, problems, "roles", "reports_to", "role")
     _check_leads(playbook, sources, problems)
@@ -104,29 +108,62 @@ def all_references(playbook: Playbook, sources: Sources) -> Iterator[tuple[str, 
                 yield kind, document, path, target, kinds
 
 
-def _check_references(playbook: Playbook, sources: Sources, problems: Problems) -> None:
-    suggesters: dict[tuple[str, ...], Suggester] = {}  # one index per set of kinds, not per reference
+def _check_references(playbook: Playbook, sources: Sources, problems: Problems,
+                      baseline: Baseline | None = None) -> None:
+    unknown = _Unknown(playbook, baseline)
     for _kind, document, path, target, kinds in all_references(playbook, sources):
         found = playbook.kind_of(target)
         if found in kinds or sources.unloaded.get(target) in kinds:
             continue
         location = document.at(path)
         ref = Reference(None, path, target, kinds)
-        wanted = _kinds_text(ref.kinds)
         if found is None:
-            if ref.kinds not in suggesters:
-                suggesters[ref.kinds] = Suggester(eid for kind in ref.kinds for eid in playbook.of_kind(kind))
-            problems.add(
-                location,
-                f"unknown {wanted} '{ref.target}'{suggesters[ref.kinds].hint(ref.target)}",
-                "reference",
-            )
+            problems.add(location, unknown.message(target, kinds), "reference")
         else:
             problems.add(
                 location,
-                f"'{ref.target}' is {_a(found)}, but '{ref.field}' needs {_a(wanted)}",
+                f"'{ref.target}' is {_a(found)}, but '{ref.field}' needs {_a(_kinds_text(kinds))}",
                 "reference",
             )
+
+
+TAKES_OVER = {
+    "role": "name who takes over its duties",
+    "department": "name the department that takes over its work",
+}
+"""What to do about a reference to an entity removed in this change, by its kind."""
+
+
+class _Unknown:
+    """The message for a reference to an id that does not exist.
+
+    "Did you mean" offers only ids of the kinds the field accepts. For an id that existed at
+    the base revision it offers only ids of that id's kind, and never one that is new in this
+    change: a role added in the same branch is not who took over a removed one."""
+
+    def __init__(self, playbook: Playbook, baseline: Baseline | None) -> None:
+        self.playbook = playbook
+        self.baseline = baseline
+        self.suggesters: dict[tuple[tuple[str, ...], bool], Suggester] = {}  # one index per question, not per reference
+
+    def hint(self, target: str, kinds: tuple[str, ...], vanished: bool) -> str:
+        key = (kinds, vanished)
+        if key not in self.suggesters:
+            new = self.baseline.added if vanished and self.baseline else frozenset()
+            self.suggesters[key] = Suggester(
+                eid for kind in kinds for eid in self.playbook.of_kind(kind) if eid not in new
+            )
+        return self.suggesters[key].hint(target)
+
+    def message(self, target: str, kinds: tuple[str, ...]) -> str:
+        was = self.baseline.vanished(target) if self.baseline else None
+        if self.baseline is None or was is None:
+            return f"unknown {_kinds_text(kinds)} '{target}'{self.hint(target, kinds, False)}"
+        new = self.baseline.renamed.get(target)
+        if new is not None:
+            return f"{was} '{target}' was renamed to '{new}' in this change; replace it"
+        todo = TAKES_OVER.get(was, f"name the {was} that replaces it, or drop the reference")
+        return f"{was} '{target}' was removed in this change; {todo}{self.hint(target, (was,), True)}"
 
 
 MAX_DEPTH = {"parent": 12, "reports_to": 40}

@@ -8,7 +8,8 @@
   site itself (the theme's bundle, our vendored assets), an inline script must be one of the
   theme's own (the same text as on a page with no YAML in it, `404.html`);
 - element that embeds or restyles another document: `iframe`, `frame`, `object`, `embed`,
-  `base`, `meta http-equiv=refresh` (a form's `action` is a URL attribute like the others), and `<style>` outside our diagrams' SVG.
+  `base`, `meta http-equiv=refresh` (except a redirect page's refresh to a relative URL of
+  the site itself, as `redirects.page_html` writes it; a form's `action` is a URL attribute like the others), and `<style>` outside our diagrams' SVG.
 
 `site_problems(site)` runs it over every page of a built site; `markdown_problems(text)`
 renders exported Markdown with Python-Markdown (the extensions the hostile builds use) and
@@ -48,6 +49,14 @@ def allowed_url(url: str) -> bool:
     return scheme(url) in (None, *ALLOWED_SCHEMES)
 
 
+
+_OWN_REFRESH = re.compile(r"0; url=(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?![/\\])[^\s\\]+")
+
+
+def own_redirect(values: dict[str, str | None]) -> bool:
+    """A refresh at once to a relative URL inside the site (no scheme, no host, not from the root)."""
+    return bool(_OWN_REFRESH.fullmatch(values.get("content") or ""))
+
 class _Checker(html.parser.HTMLParser):
     def __init__(self, known_scripts: frozenset[str], site: Path | None, page: Path | None) -> None:
         super().__init__(convert_charrefs=True)
@@ -71,7 +80,7 @@ class _Checker(html.parser.HTMLParser):
                         self.found.append(f"<{tag} {name}={value!r}>: scheme {scheme(url)!r}")
         if tag in EMBEDDING:
             self.found.append(f"<{tag}>: embeds another document")
-        if tag == "meta" and (values.get("http-equiv") or "").lower() == "refresh":
+        if tag == "meta" and (values.get("http-equiv") or "").lower() == "refresh" and not own_redirect(values):
             self.found.append("<meta http-equiv=refresh>")
         if tag == "svg":
             self._svg += 1

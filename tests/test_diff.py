@@ -187,13 +187,15 @@ def test_objective_left_without_kpi(history: Path) -> None:
 def test_rename_is_one_change(history: Path) -> None:
     """git mv plus a new title, and every reference updated: one sentence, nothing else."""
     assert changes(history, "no-kpi", "rename") == [
-        "Renamed role Social Analyst to Social Media Analyst (id social-media-analyst, was social-analyst)"
+        "Renamed role Social Analyst to Social Media Analyst (id social-media-analyst, was social-analyst); "
+        "its page moved, and the old link no longer works (no redirect in redirects.yml)"
     ]
 
 
 def test_new_id_same_title_is_a_rename(history: Path) -> None:
     assert changes(history, "rename", "new-id") == [
-        "Role Videographer has a new id: video-producer (was videographer); its page moves"
+        "Role Videographer has a new id: video-producer (was videographer); "
+        "its page moved, and the old link no longer works (no redirect in redirects.yml)"
     ]
 
 

@@ -1,7 +1,8 @@
 """Problem cases as folders: each overlays the valid `_base` project with broken files.
 
 A case folder holds the files to add or replace, optionally `remove.txt` (paths to
-delete from the base) and `generate.txt` (`path size` lines for files too big to
+delete from the base), `commit-base.txt` (the base project is committed to a new git
+repository first, so the case's files are the change that validate compares with it) and `generate.txt` (`path size` lines for files too big to
 commit), and `expected.txt`: the exact output of `playbook validate`. Rewrite the
 expected files with UPDATE_GOLDEN=1 and review the diff.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -22,7 +24,7 @@ from .golden import check_file
 CASES = Path(__file__).parent / "problems"
 BASE = CASES / "_base"
 CASE_NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir() and not p.name.startswith("_"))
-SPECIAL = {"expected.txt", "expect.txt", "remove.txt", "generate.txt"}
+SPECIAL = {"expected.txt", "expect.txt", "remove.txt", "generate.txt", "commit-base.txt"}
 """Files of a case folder that say what to do or expect, never copied into the project."""
 
 
@@ -33,6 +35,8 @@ def build_case(name: str, target: Path) -> Path:
 def overlay(case: Path, target: Path) -> Path:
     """The base project in `target`, with the case folder's files laid over it."""
     shutil.copytree(BASE, target)
+    if (case / "commit-base.txt").exists():
+        commit_all(target)
     for path in sorted(case.rglob("*")):
         rel = path.relative_to(case)
         if path.is_dir() or rel.as_posix() in SPECIAL:
@@ -50,6 +54,13 @@ def overlay(case: Path, target: Path) -> Path:
             (target / rel).parent.mkdir(parents=True, exist_ok=True)
             (target / rel).write_bytes(data[: int(size)])
     return target
+
+
+def commit_all(folder: Path) -> None:
+    """A new git repository in `folder` with everything in it committed."""
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
+        subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", *args],
+                       cwd=folder, check=True, capture_output=True)
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -96,6 +107,6 @@ def test_every_rule_has_a_case() -> None:
         "syntax", "duplicate-key", "limits", "encoding", "not-a-mapping", "required",
         "unknown-key", "type", "enum", "id", "url", "duration", "percent", "reference",
         "duplicate-id", "cycle", "lead", "share-total", "raci", "unused-role",
-        "unused-metric", "no-operators", "theme-channel", "no-kpi", "layout",
+        "unused-metric", "no-operators", "theme-channel", "no-kpi", "layout", "redirect",
     }
     assert rules <= seen, sorted(rules - seen)
