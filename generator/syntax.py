@@ -51,6 +51,9 @@ def explain(exc: yaml.MarkedYAMLError, lines: list[str], line: int, column: int)
         context_mark.line + 1 if context_mark else line,
         context_mark.column + 1 if context_mark else column, lines,
     )
+    comment = _comment_sign(where)
+    if comment:
+        return comment
     missing_space = _missing_space(where)
     if missing_space and ("mapping values" in where.problem or "could not find expected ':'" in where.problem):
         return missing_space
@@ -59,6 +62,27 @@ def explain(exc: yaml.MarkedYAMLError, lines: list[str], line: int, column: int)
             said = reading(where)
             if said:
                 return said
+    return None
+
+
+_HASH = re.compile(r"(?:^\s*-\s+|[\[{,]\s*|:\s+)(#\S*)")
+"""A value that starts with '#': YAML reads it, and the rest of the line, as a comment."""
+
+
+def _comment_sign(where: Where) -> Said | None:
+    """A '#' at the start of a value inside [ ] or { } hides the rest of the line, so the
+    parser fails on a later line: say it where the '#' is."""
+    if "flow" not in where.context and "node content" not in where.problem:
+        return None
+    first = max(min(where.context_line, where.line - 3), 1)  # the comment ate the line the parser needed
+    for number in range(where.line, first - 1, -1):
+        match = _HASH.search(where.text(number))
+        if match:
+            word = match.group(1).rstrip(",]}")
+            return number, match.start(1) + 1, (
+                f"'#' starts a comment in YAML, so '{word}' and the rest of the line are not read; "
+                f"put it in quotes: \"{word}\""
+            )
     return None
 
 

@@ -68,6 +68,9 @@ class Document:
     data: Any = None
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    comments: dict[Path, str] = field(default_factory=dict)
+    """Values left empty because a comment sign starts them (`- #moderation`): the comment's
+    text, so that the message can say why the value is empty."""
 
     def at(self, path: Path, *, key: bool = False) -> Location:
         """The location of `path`, or of its nearest ancestor that has one."""
@@ -333,6 +336,7 @@ class _Builder:
         if isinstance(event, events.ScalarEvent):
             self.doc.values[path] = _position(event)
             self.check_list_item(event)
+            self.check_comment(event, path)
             self.add(_scalar(event, self.doc.path), 1, event, event.anchor)
         elif isinstance(event, events.AliasEvent):
             self.doc.values[path] = _position(event)
@@ -358,6 +362,15 @@ class _Builder:
         frame = _Frame(container, path)
         frame.anchor = event.anchor
         self.stack.append(frame)
+
+    def check_comment(self, event: events.ScalarEvent, path: Path) -> None:
+        """Remember a value that is empty because what follows it on its line is a comment."""
+        if event.value or event.style not in (None, ""):
+            return
+        mark = event.start_mark
+        rest = self.lines[mark.line][mark.column :].lstrip(" ") if mark.line < len(self.lines) else ""
+        if rest.startswith("#"):
+            self.doc.comments[path] = rest.rstrip()
 
     def check_list_item(self, event: events.ScalarEvent) -> None:
         """Warn when a plain list item runs on into a line that starts with '- '.
