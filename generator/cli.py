@@ -15,7 +15,6 @@ import click
 
 from . import __version__
 from .errors import PlaybookError, Problem
-from .escape import github_data, github_property
 from .load import find_project
 from .model import FILE_KINDS, KIND
 from .project import Result, validate
@@ -91,14 +90,9 @@ def format_problems(problems: list[Problem], fmt: str) -> str:
         ]
         return json.dumps({"problems": items}, indent=2, ensure_ascii=False) + "\n"
     if fmt == "github":
-        lines = []
-        for p in problems:
-            lines.append(
-                f"::{p.severity} file={github_property(p.location.path)},line={p.location.line},"
-                f"col={p.location.column},title={github_property(p.rule)}::"
-                + github_data(f"{p.message} [{p.rule}]")
-            )
-        return "".join(line + "\n" for line in lines)
+        from .github import annotate
+
+        return annotate(problems).commands
     return "".join(f"{p}\n" for p in problems)
 
 
@@ -123,15 +117,44 @@ def _summary(result: Result) -> str:
     show_default=True,
     help="How to print problems.",
 )
-def validate_command(config_file: str | None, strict: bool, fmt: str) -> None:
+@click.option(
+    "--changed-from", metavar="REV", default=None,
+    help="With --format github: annotate the files changed since git revision REV first.",
+)
+@click.option(
+    "--summary", "summary_file", type=click.Path(dir_okay=False), envvar="GITHUB_STEP_SUMMARY", default=None,
+    help="With --format github: append the problems beyond GitHub's 10 errors and 10 warnings "
+    "to this Markdown file (default: $GITHUB_STEP_SUMMARY).",
+)
+def validate_command(
+    config_file: str | None, strict: bool, fmt: str, changed_from: str | None, summary_file: str | None
+) -> None:
     """Check the YAML and print every problem; exit 1 on errors."""
     root = find_project(config_file)
     result = validate(root)
-    click.echo(format_problems(result.problems, fmt), nl=False)
+    if fmt == "github":
+        _annotate(root, result, changed_from, summary_file)
+    else:
+        click.echo(format_problems(result.problems, fmt), nl=False)
     if fmt == "text":
         click.echo(_summary(result), err=True)
     if result.failed(strict):
         sys.exit(1)
+
+
+def _annotate(root: Path, result: Result, changed_from: str | None, summary_file: str | None) -> None:
+    """GitHub annotations, changed files first; what GitHub would drop goes to the summary file."""
+    from .github import annotate, changed_files
+
+    changed = changed_files(root, changed_from) if changed_from else set()
+    annotations = annotate(result.problems, changed=changed, sources=result.sources, summary=bool(summary_file))
+    if annotations.summary and summary_file:
+        try:
+            with open(summary_file, "a", encoding="utf-8") as summary:
+                summary.write(annotations.summary)
+        except OSError as exc:
+            raise _SetupFailure(f"cannot write the summary to {summary_file}: {exc.strerror}") from None
+    click.echo(annotations.commands, nl=False)
 
 
 @main.command("schema")
