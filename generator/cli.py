@@ -178,20 +178,44 @@ def schema_command(config_file: str | None, output: str | None) -> None:
         click.echo(str(path))
 
 
+def _reference_option(name: str, help: str) -> Any:
+    return click.option(f"--{name.replace('_', '-')}", name, metavar="ID", default=None, help=help)
+
+
 @main.command("new")
 @config_option
 @click.argument("kind", type=click.Choice(FILE_KINDS))
 @click.argument("entity_id", metavar="ID")
-def new_command(config_file: str | None, kind: str, entity_id: str) -> None:
-    """Write a commented starter file for a new KIND named ID."""
+@click.option("--title", default=None, help="The name people read (default: from ID).")
+@_reference_option("department", "role: the department it belongs to.")
+@_reference_option("reports_to", "role: the role it reports to.")
+@_reference_option("parent", "department: the department it belongs to.")
+@_reference_option("owner", "channel: the role accountable for the account.")
+@_reference_option("accountable", "objective: the one accountable role.")
+@_reference_option("objective", "theme, workflow: the objective it serves.")
+@_reference_option("by", "workflow: who does the first step.")
+@click.option("--ask/--no-ask", default=None,
+              help="Ask for the title and references (default: when run on a terminal).")
+def new_command(config_file: str | None, kind: str, entity_id: str, title: str | None, ask: bool | None,
+                **given: str | None) -> None:
+    """Write a commented starter file for a new KIND named ID.
+
+    The ids it names are asked for on a terminal, or given as options (--department,
+    --reports-to, --parent, --owner, --accountable, --objective, --by); it never makes
+    one up. Its placeholder text is a warning until replaced, so it fails --strict.
+    """
     from .load import _ID, suggest_id
-    from .starters import starter
+    from .starters import QUESTIONS, starter
 
     if not _ID.fullmatch(entity_id):
         raise click.UsageError(
             f"'{entity_id}' is not a valid id; use lower-case letters, digits and single "
             f"hyphens, such as '{suggest_id(entity_id)}'"
         )
+    questions = {q.key: q for q in QUESTIONS[kind]}
+    for key, value in given.items():
+        if value is not None and key not in questions:
+            raise click.UsageError(f"--{key.replace('_', '-')} does not apply to a {kind}")
     root = find_project(config_file)
     result = validate(root)
     existing = result.playbook.entity(entity_id) or result.sources.unloaded.get(entity_id)
@@ -201,9 +225,46 @@ def new_command(config_file: str | None, kind: str, entity_id: str) -> None:
     target = folder / f"{entity_id}.yml"
     if target.exists() or target.with_suffix(".yaml").exists():
         raise click.ClickException(f"{target.relative_to(root)} already exists")
+    interactive = sys.stdin.isatty() if ask is None else ask
+    if interactive and title is None:
+        title = click.prompt("Title", default=entity_id.replace("-", " ").capitalize())
+    answers = {key: _answer(question, given.get(key), result, kind, interactive)
+               for key, question in questions.items()}
     folder.mkdir(parents=True, exist_ok=True)
-    target.write_text(starter(kind, entity_id, result.playbook), encoding="utf-8")
+    target.write_text(starter(kind, entity_id, answers, title), encoding="utf-8")
     click.echo(f"wrote {target.relative_to(root).as_posix()}")
+
+
+def _answer(question: Any, given: str | None, result: Result, kind: str, interactive: bool) -> str | None:
+    """An existing id of the kinds `question` takes: given, asked for, or None when optional."""
+    from .load import did_you_mean
+
+    choices = sorted(i for k in question.kinds for i in result.playbook.of_kind(k))
+    option = f"--{question.key.replace('_', '-')}"
+    if not choices and question.required:
+        raise _SetupFailure(f"a {kind} needs {question.what}, and there is no {' or '.join(question.kinds)} "
+                            f"yet: write one first with playbook new {question.kinds[0]} ID")
+    while True:
+        if given is None and interactive:
+            click.echo(f"{question.what[0].upper() + question.what[1:]}: {', '.join(choices)}")
+            given = click.prompt(question.key.replace("_", " ").capitalize(),
+                                 default="" if not question.required else None, show_default=False)
+        if not given and not question.required:
+            return None
+        if given in choices:
+            return given
+        if given:
+            wrong = f"unknown {' or '.join(question.kinds)} '{given}'{did_you_mean(given, choices)}"
+        else:
+            wrong = f"a {kind} needs {question.what}: give it with {option} ID (one of: {_few(choices)})"
+        if not interactive:
+            raise _SetupFailure(wrong)
+        click.echo(wrong, err=True)
+        given = None
+
+
+def _few(ids: list[str], limit: int = 12) -> str:
+    return ", ".join(ids[:limit]) + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
 @main.command("diff")

@@ -34,6 +34,7 @@ from .model import (
     model_at,
     wordings,
 )
+from .starters import leftover_starter_text
 from .yamlread import MAX_FILE_BYTES, Document, read_bytes, too_large
 
 _ID = re.compile(ID_PATTERN)
@@ -278,6 +279,7 @@ def load(root: Path, cache: Cache | None = None) -> tuple[Playbook, Sources, Pro
         seen[eid] = rel
         sources.documents[eid] = doc
         playbook.add(entity)
+        problems.items.extend(leftover_starter_text(doc))  # a half-edited `playbook new` file
     if playbook.organization is None and not any(p.location.path.startswith(ORGANIZATION_FILE[:-4]) for p in problems.items):
         problems.add(
             Location(ORGANIZATION_FILE),
