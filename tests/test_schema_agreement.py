@@ -87,6 +87,7 @@ def test_every_case_file_was_compared() -> None:
         ("department", {"title": True, "summary": "B"}, False),
         ("department", {"title": "A", "summary": "B", "parent": 7}, True),
         ("department", {"title": "A", "summary": "B", "parent": 7.5}, False),
+        ("department", {"title": "2024-05-01", "summary": "B"}, True),  # a date stays text
         ("metric", {"title": "A", "summary": "B", "layer": "media", "source": 3000}, True),
         ("channel", {"title": "A", "summary": "B", "platform": "x", "purpose": "care",
                      "owner": "r", "response_time": 2}, False),
@@ -106,3 +107,54 @@ def test_every_key_has_a_description() -> None:
         for model in models:
             for name, prop in model.get("properties", {}).items():
                 assert prop.get("description"), f"{kind}: '{name}' has no description"
+
+
+PROBES: list[Any] = [None, True, 0, -1, 150, 12.5, "text", "x-y", "2h", "", " ", "`", [], ["a"], [1], {}, {"a": 1},
+                     "2024-05-01", 3000, "https://example.org", "a" * 400]
+"""Values put in place of every field of a valid file, one at a time. A whole number written
+as a decimal (`headcount: 1.0`) is left out: JSON, and so a JSON Schema, cannot tell 1.0
+from 1, while the validator refuses 1.0 where it wants a whole number or an id."""
+
+
+def samples() -> dict[str, dict[str, Any]]:
+    """One valid file of each kind, from the sample organization."""
+    found: dict[str, dict[str, Any]] = {}
+    for kind, rel, raw in yaml_files(REPO):
+        doc, _ = read_bytes(raw, rel)
+        if doc is not None and kind not in found and validator_accepts(kind, doc.data):
+            found[kind] = doc.data
+    return found
+
+
+def places(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every key and the first item of every list, down the data."""
+    found: list[tuple[Any, ...]] = [path] if path else []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += places(value, (*path, key))
+    elif isinstance(data, list) and data:
+        found += places(data[0], (*path, 0))
+    return found
+
+
+def put(data: Any, path: tuple[Any, ...], value: Any) -> Any:
+    if not path:
+        return value
+    copy = dict(data) if isinstance(data, dict) else list(data)
+    copy[path[0]] = put(data[path[0]], path[1:], value) if len(path) > 1 else value
+    return copy
+
+
+@pytest.mark.parametrize("kind", list(ENTITY_TYPES))
+def test_every_field_agrees_on_every_probe(kind: str) -> None:
+    sample = samples()[kind]
+    keys = [*places(sample), *((k,) for k in VALIDATORS[kind].schema["properties"] if k not in sample)]
+    disagree = []
+    for path in keys:
+        for probe in PROBES:
+            data = put(sample, path, probe)
+            by_validator = validator_accepts(kind, data)
+            if VALIDATORS[kind].is_valid(json.loads(json.dumps(data))) != by_validator:
+                disagree.append(f"{'.'.join(map(str, path))}: {probe!r} (validator {'accepts' if by_validator else 'refuses'})")
+    assert not disagree, disagree
+    assert len(keys) >= 4
