@@ -556,6 +556,8 @@ def _type_hint(error: _Error, expected: str) -> str:
         return "; put it in quotes: YAML reads yes, no, on and off as booleans"
     if value is None:
         return _NO_VALUE
+    if expected == "a list" and isinstance(value, str) and value.startswith("-") and not value.startswith("- "):
+        return f"; put a space after the '-' to make a list item: - {_short(value[1:].lstrip())}"
     if expected == "a list" and isinstance(value, str):
         return f"; write it as a list: [{_short(value)}]"
     return ""

@@ -158,8 +158,13 @@ def _expected_key(where: Where) -> Said | None:
             "quotes write a quote twice ('it''s'), or use double quotes (\"it's\")"
         )
     above = _previous(where, where.line)
+    item = stripped == "-" or stripped.startswith("- ")
+    if above and item and _indent(text) == _indent(where.text(above)) and _KEY.match(where.text(above)):
+        return where.line, _indent(text) + 1, (
+            "a list item ('- ') where YAML expected another key: indent the items of a list two spaces "
+            "under their key, or remove the '- '"
+        )
     if above and _indent(text) != _indent(where.text(above)):
-        item = stripped.startswith("- ")
         return where.line, _indent(text) + 1, (
             f"this {'list item' if item else 'key'} is indented {_spaces(_indent(text))} and line {above} "
             f"above it {_spaces(_indent(where.text(above)))}: "
@@ -181,16 +186,62 @@ def _list_item(where: Where) -> Said | None:
 
 
 def _cannot_start(where: Where) -> Said | None:
-    text = where.text(where.line)
-    character = text[where.column - 1 : where.column] if where.column <= len(text) else ""
-    if not character or character == "\t":
+    return _quote_it(where, where.line, where.column)
+
+
+def _cannot_start_here(where: Where) -> Said | None:
+    """The parser's mark is past the character that started the trouble (`*`, `&`, `!`)."""
+    return _quote_it(where, where.context_line, where.context_column)
+
+
+def _quote_it(where: Where, line: int, column: int) -> Said | None:
+    text = where.text(line)
+    character = text[column - 1 : column] if column <= len(text) else ""
+    if not character.strip():
         return None
     key = _KEY.match(text)
-    value = text[key.end() :].strip() if key else text[where.column - 1 :].strip()
+    value = text[key.end() :].strip() if key else text[column - 1 :].strip()
     fix = f"{key.group(2)}: \"{_cut(_unquote(value), 60)}\"" if key else f"\"{_cut(_unquote(value), 60)}\""
-    return where.line, where.column, (
+    return line, column, (
         f"a value cannot start with '{character}' in YAML; put it in quotes: {fix}"
     )
+
+
+def _not_a_key(where: Where) -> Said | None:
+    """A line that is neither `key: value` nor more of the value above it."""
+    text = where.text(where.context_line)
+    stripped = text.lstrip(" ")
+    if stripped.startswith("-") and stripped[1:2] not in ("", " ", "-"):
+        return where.context_line, _indent(text) + 1, (
+            f"a list item needs a space after its '-': write '- {_cut(stripped[1:].strip())}'"
+        )
+    return where.context_line, where.context_column, (
+        f"line {where.context_line} is not 'key: value' and not part of the value above it: put a colon "
+        f"and a space after the key, or {_TWO_SPACES}"
+    )
+
+
+def _block_scalar(where: Where) -> Said | None:
+    return where.line, where.column, (
+        "after | or > only a comment may follow on the same line: start the text on the next line, "
+        "indented two spaces more than the key"
+    )
+
+
+def _escape(where: Where) -> Said | None:
+    return where.line, where.column, (
+        "a backslash inside double quotes starts an escape such as \\n: write two backslashes for one, "
+        "or use single quotes ('…')"
+    )
+
+
+def _indented_file(where: Where) -> Said | None:
+    first = next((n for n in range(1, len(where.lines) + 1)
+                  if where.text(n).strip() and not where.text(n).lstrip().startswith("#")), where.line)
+    if _indent(where.text(first)) == 0:
+        return None
+    return first, 1, f"the file's first key is indented {_spaces(_indent(where.text(first)))}: start every " \
+        "top-level key in column 1"
 
 
 def _unclosed_quote(where: Where) -> Said | None:
@@ -216,6 +267,16 @@ _READINGS: list[tuple[str, Callable[[Where], Said | None]]] = [
     ("did not find expected key", _expected_key),
     ("did not find expected '-' indicator", _list_item),
     ("found character that cannot start any token", _cannot_start),
+    ("did not find expected node content", _cannot_start),
+    ("mapping keys are not allowed in this context", _cannot_start),
+    ("while scanning an alias", _cannot_start_here),
+    ("while scanning an anchor", _cannot_start_here),
+    ("while scanning a tag", _cannot_start_here),
+    ("while parsing a tag", _cannot_start_here),
+    ("could not find expected ':'", _not_a_key),
+    ("while scanning a block scalar", _block_scalar),
+    ("found unknown escape character", _escape),
+    ("did not find expected <document start>", _indented_file),
     ("while scanning a quoted scalar", _unclosed_quote),
     ("while parsing a flow sequence", _unclosed_flow("]")),
     ("while parsing a flow mapping", _unclosed_flow("}")),

@@ -341,7 +341,12 @@ class _Builder:
         elif isinstance(event, events.AliasEvent):
             self.doc.values[path] = _position(event)
             if event.anchor not in self.anchors:
-                raise self.refuse(event, f"unknown alias '*{event.anchor}'", "syntax")
+                raise self.refuse(
+                    event,
+                    f"unknown alias '*{event.anchor}': a '*' at the start of a value names an alias; "
+                    "for text that starts with '*', put the whole value in quotes",
+                    "syntax",
+                )
             value, size = self.anchors[event.anchor]
             self.expanded += size
             self.add(value, size, event, None, new=size)
