@@ -154,8 +154,8 @@ def _left_out(name: str, rel: str) -> str | None:
     Editor backups and lock files (`x.yml~`, `.#x.yml`, `#x.yml#`, hidden files such as
     `.x.yml.swp`) come and go while someone edits: they are passed over in silence. Anything
     else in a kind's folder was probably meant to be read."""
-    kind = _kind_of_path(rel)
-    if kind in (None, "organization") or name.startswith((".", "#")) or name.endswith("~"):
+    kind = "organization" if rel.lower().startswith("org/organization.y") else _kind_of_path(rel)
+    if kind is None or name.startswith((".", "#")) or name.endswith("~"):
         return None
     lower = name.lower()
     for suffix in YAML_SUFFIXES:
@@ -167,6 +167,8 @@ def _left_out(name: str, rel: str) -> str | None:
             extra = name[lower.index(suffix + ".") + len(suffix) :]
             return f"file is left out: its name ends in '{extra}' after {suffix}; rename it to '{right}'"
     folder = rel.rsplit("/", 1)[0]
+    if kind == "organization":  # org/ itself may hold other files
+        return None
     return (f"file is left out: the playbook reads only .yml and .yaml files in {folder}/; "
             f"if it describes a {kind}, save it as YAML, otherwise move it elsewhere")
 
@@ -353,18 +355,11 @@ def _looks_like(kind: str, data: dict[Any, Any]) -> str | None:
     given = set(data)
     if given <= set(keys(ENTITY_TYPES[kind])):
         return None
-    fits = [
-        other for other in KIND_OF_FOLDER.values()
-        if other != kind and given <= set(keys(ENTITY_TYPES[other]))
-    ]
-    if not fits:
-        return None
+    def fits(other: str) -> bool:  # every key is one of its keys, and every key it requires is there
+        fields = {name: info for name, info in ENTITY_TYPES[other].model_fields.items() if not info.exclude}
+        return given <= set(fields) and {name for name, info in fields.items() if info.is_required()} <= given
 
-    def required_present(other: str) -> int:
-        fields = ENTITY_TYPES[other].model_fields
-        return sum(1 for name in given if fields[name].is_required())
-
-    return max(fits, key=required_present)  # max keeps the first in KINDS order on a tie
+    return next((other for other in KIND_OF_FOLDER.values() if other != kind and fits(other)), None)
 
 
 def _article(word: str) -> str:
