@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import Problem
+from .escape import yaml_text
 from .model import FILE_KINDS, KIND
 from .yamlread import Document
 
@@ -159,7 +160,7 @@ def starter(kind: str, entity_id: str, answers: Mapping[str, str | None] | None 
     if kind not in _STARTERS:
         raise KeyError(kind)
     answers = answers or {}
-    values = {"title": title or entity_id.replace("-", " ").capitalize()}
+    values = {"title": yaml_text(title or entity_id.replace("-", " ").capitalize())}
     for question in QUESTIONS[kind]:
         answer = answers.get(question.key)
         if question.required and not answer:

@@ -192,3 +192,14 @@ def test_validate_works_from_another_folder(tmp_path: Path, monkeypatch: pytest.
     shutil.copytree(Path(__file__).parent / "problems" / "_base", project)
     monkeypatch.chdir(project)
     assert run("validate", "--strict")[0] == 0
+
+
+@pytest.mark.parametrize("title", ["Care: fast and kind", "#1 fan", "@handle team", "yes", "2024", "  Care  lead  ", "It's \"ok\""])
+def test_new_title_reads_back_as_typed(sample_copy: Path, title: str) -> None:
+    config = str(sample_copy / "mkdocs.yml")
+    code, _, err = run("new", "metric", "typed-title", "-f", config, "--title", title)
+    assert code == 0, err
+    result = validate(sample_copy)
+    assert result.errors == [], result.errors
+    assert result.playbook.metrics["typed-title"].title == " ".join(title.split())
+
