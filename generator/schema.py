@@ -70,25 +70,22 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-_ANNOTATIONS = ("title", "description", "default", "examples")
-
-
 def _text_or_number(node: dict[str, Any]) -> dict[str, Any]:
-    """A text schema that also takes the numbers whose written form the validator accepts."""
+    """A text schema that also takes the numbers whose written form the validator accepts.
+
+    Written as a list of types, so the text's own keywords (`pattern`, `maxLength`) keep
+    applying to text only, as JSON Schema defines, and readers of the schema (the format
+    reference) still see one text field."""
     pattern = node.get("pattern")
 
     def fits(written: str) -> bool:
         return pattern is None or re.search(pattern, written) is not None
 
     if fits("7") and fits("-7") and fits("7.5"):
-        number: dict[str, Any] | None = {"type": "number"}
-    elif fits("7"):
-        number = {"type": "integer", "minimum": 0}  # ids: digits only, no sign, no point
-    else:
-        return node
-    text = {key: value for key, value in node.items() if key not in _ANNOTATIONS}
-    outer = {key: value for key, value in node.items() if key in _ANNOTATIONS}
-    return {**outer, "anyOf": [text, number]}
+        return {**node, "type": ["string", "number"]}
+    if fits("7"):  # ids: digits only, no sign, no point
+        return {**node, "type": ["string", "integer"], "minimum": 0}
+    return node
 
 
 def schema_files() -> dict[str, str]:
