@@ -125,3 +125,15 @@ def test_unknown_revision_is_a_usage_error(tmp_path: Path) -> None:
     ])
     assert result.exit_code == 2
     assert "unknown revision 'nope'" in result.output
+
+
+def test_summary_defaults_to_the_step_summary(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    project = repository(tmp_path)
+    for n in range(12):
+        (project / f"playbook/workflows/w{n}.yml").write_text("title: W\nsummary: S.\ntrigger: T.\nsteps: []\n")
+    summary = tmp_path / "step-summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    result = CliRunner().invoke(main, ["validate", "--format", "github", "-f", str(project / "mkdocs.yml")])
+    assert result.exit_code == 1
+    assert result.stdout.count("::error ") == PER_STEP
+    assert summary.read_text(encoding="utf-8").startswith("## Playbook check: 2 more problems\n")
