@@ -554,7 +554,12 @@ def _field_edits(key: str, old: Any, new: Any, ids: set[tuple[str, ...]], where:
 def _value(value: Any, is_id: bool) -> Part | _Ref:
     if is_id:
         return _Ref(str(value))
-    return Code(str(value).lower() if isinstance(value, bool) else str(value))
+    return _words(str(value).lower() if isinstance(value, bool) else str(value))
+
+
+def _words(text: str) -> Part:
+    """A token (`2h`, `instagram`, `40`) as code; a sentence in quotes, as people write it."""
+    return f"“{text}”" if " " in text.strip() else Code(text)
 
 
 def _scalar_edit(label: str, old: Any, new: Any, is_id: bool) -> Edit:
@@ -588,7 +593,7 @@ def _item(value: Any, is_id: bool) -> Part | _Ref:
     if is_id:
         return _Ref(str(value))
     text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else str(value)
-    return Code(text if len(text) <= LONG_TEXT else text[: LONG_TEXT - 1] + "…")
+    return _words(text if len(text) <= LONG_TEXT else text[: LONG_TEXT - 1] + "…")
 
 
 def _kpi_edits(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Edit]:
@@ -597,12 +602,12 @@ def _kpi_edits(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Edi
     now = {k.get("metric"): k for k in new}
     edits: list[Edit] = []
     for metric in [m for m in now if m not in was]:
-        edits.append(("KPI added: {1}, target {2}", _Ref(str(metric)), Code(str(now[metric].get("target", "none")))))
+        edits.append(("KPI added: {1}, target {2}", _Ref(str(metric)), _words(str(now[metric].get("target", "none")))))
     for metric in [m for m in was if m not in now]:
-        edits.append(("KPI removed: {1} (target was {2})", _Ref(str(metric)), Code(str(was[metric].get("target", "none")))))
+        edits.append(("KPI removed: {1} (target was {2})", _Ref(str(metric)), _words(str(was[metric].get("target", "none")))))
     for metric in [m for m in now if m in was and now[m] != was[m]]:
         edits.append(("KPI {1}: target changed from {2} to {3}", _Ref(str(metric)),
-                      Code(str(was[metric].get("target", "none"))), Code(str(now[metric].get("target", "none")))))
+                      _words(str(was[metric].get("target", "none"))), _words(str(now[metric].get("target", "none")))))
     return edits or [("KPIs reordered",)]
 
 

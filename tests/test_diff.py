@@ -227,19 +227,19 @@ def test_added_and_removed_of_every_kind(history: Path) -> None:
 def test_other_edits_and_department_moves(history: Path) -> None:
     assert changes(history, "added-removed", "edits") == [
         "Customer Care now sits under Marketing (was Executive Office)",
-        "Brew at home (theme): cadence changed from 2 short videos a week, 1 long YouTube tutorial a month "
-        "to 3 short videos a week, 1 long YouTube tutorial a month",
+        "Brew at home (theme): cadence changed from “2 short videos a week, 1 long YouTube tutorial a month” "
+        "to “3 short videos a week, 1 long YouTube tutorial a month”",
     ]
 
 
 def test_other_edits_say_old_and_new(history: Path) -> None:
     assert changes(history, "edits", "fields") == [
-        "Community Manager (role): KPI Active community members: target changed from 3,000 active members a month "
-        "to 4,000 active members a month",
+        "Community Manager (role): KPI Active community members: target changed from “3,000 active members a month” "
+        "to “4,000 active members a month”",
         "Brew at home (theme): owner changed from Head Barista to Community Manager",
         "Kopi Nusantara on Instagram (channel): response time changed from 2h to 1h",
         "Complaint under a campaign post (workflow): step 2: within changed from 30m to 1h",
-        "Complaint under a campaign post (workflow): step 6 added: Thank the team.",
+        "Complaint under a campaign post (workflow): step 6 added: “Thank the team.”",
     ]
 
 
@@ -350,9 +350,18 @@ def test_steps_removed_and_changed_and_long_text() -> None:
     new = [{"by": "a", "action": "One."}, {"by": "x", "action": "Three.", "within": "1d"}]
     assert _field_edits("steps", old, new, ids) == [
         ("step 2: by changed from {1} to {2}", _Ref("b"), _Ref("x")),
-        ("step 2: action changed from {1} to {2}", Code("Two."), Code("Three.")),
+        ("step 2: action changed from {1} to {2}", Code("Two."), Code("Three.")),  # one word: a token
         ("step 2: within set to {1}", Code("1d")),
         ("step 3 removed (was: {1})", Code("Three.")),
     ]
     assert _field_edits("description", "x" * 100, "y" * 100, set()) == [("description rewritten",)]
     assert _field_edits("skills", ["Writing"], ["Writing", "Video"], set()) == [("skills added {1}", Code("Video"))]
+
+
+def test_edits_in_markdown() -> None:
+    from generator.diff import Change, Code, Name
+
+    change = Change("edit", "{0} (workflow): step 2: within changed from {1} to {2}; action {3}",
+                    (Name("A|b"), Code("30m"), Code("1h"), "“Say *sorry*”"))
+    assert change.markdown() == "**A\\|b** (workflow): step 2: within changed from `30m` to `1h`; action “Say \\*sorry\\*”"
+
