@@ -15,7 +15,6 @@ import click
 
 from . import __version__
 from .errors import PlaybookError, Problem
-from .escape import github_data, github_property
 from .load import find_project
 from .model import FILE_KINDS, KIND
 from .project import Result, validate
@@ -94,14 +93,9 @@ def format_problems(problems: list[Problem], fmt: str) -> str:
         ]
         return json.dumps({"problems": items}, indent=2, ensure_ascii=False) + "\n"
     if fmt == "github":
-        lines = []
-        for p in problems:
-            lines.append(
-                f"::{p.severity} file={github_property(p.location.path)},line={p.location.line},"
-                f"col={p.location.column},title={github_property(p.rule)}::"
-                + github_data(f"{p.message} [{p.rule}]")
-            )
-        return "".join(line + "\n" for line in lines)
+        from .github import annotate
+
+        return annotate(problems).commands
     return "".join(f"{p}\n" for p in problems)
 
 
@@ -131,7 +125,19 @@ def _summary(result: Result) -> str:
     help="The git revision this change starts from, to tell renamed and removed ids "
     "(default: the merge base with the remote's default branch, else HEAD).",
 )
-def validate_command(config_file: str | None, strict: bool, fmt: str, base_rev: str | None) -> None:
+@click.option(
+    "--changed-from", metavar="REV", default=None,
+    help="With --format github: annotate the files changed since git revision REV first.",
+)
+@click.option(
+    "--summary", "summary_file", type=click.Path(dir_okay=False), envvar="GITHUB_STEP_SUMMARY", default=None,
+    help="With --format github: append the problems beyond GitHub's 10 errors and 10 warnings "
+    "to this Markdown file (default: $GITHUB_STEP_SUMMARY).",
+)
+def validate_command(
+    config_file: str | None, strict: bool, fmt: str, base_rev: str | None, changed_from: str | None,
+    summary_file: str | None,
+) -> None:
     """Check the YAML and print every problem; exit 1 on errors."""
     from .baseline import read_base, unknown_ids
     from .cache import Cache
@@ -144,13 +150,31 @@ def validate_command(config_file: str | None, strict: bool, fmt: str, base_rev: 
         base, name, why = read_base(root, base_rev)
         if base is not None:
             result = validate(root, cache, base=(base, name))
-    click.echo(format_problems(result.problems, fmt), nl=False)
+    if fmt == "github":
+        _annotate(root, result, changed_from, summary_file)
+    else:
+        click.echo(format_problems(result.problems, fmt), nl=False)
     if why:
         click.echo(f"note: no rename hints for unknown ids: {why}", err=True)
     if fmt == "text":
         click.echo(_summary(result), err=True)
     if result.failed(strict):
         sys.exit(1)
+
+
+def _annotate(root: Path, result: Result, changed_from: str | None, summary_file: str | None) -> None:
+    """GitHub annotations, changed files first; what GitHub would drop goes to the summary file."""
+    from .github import annotate, changed_files
+
+    changed = changed_files(root, changed_from) if changed_from else set()
+    annotations = annotate(result.problems, changed=changed, sources=result.sources, summary=bool(summary_file))
+    if annotations.summary and summary_file:
+        try:
+            with open(summary_file, "a", encoding="utf-8") as summary:
+                summary.write(annotations.summary)
+        except OSError as exc:
+            raise _SetupFailure(f"cannot write the summary to {summary_file}: {exc.strerror}") from None
+    click.echo(annotations.commands, nl=False)
 
 
 @main.command("schema")
@@ -174,20 +198,44 @@ def schema_command(config_file: str | None, output: str | None) -> None:
         click.echo(str(path))
 
 
+def _reference_option(name: str, help: str) -> Any:
+    return click.option(f"--{name.replace('_', '-')}", name, metavar="ID", default=None, help=help)
+
+
 @main.command("new")
 @config_option
 @click.argument("kind", type=click.Choice(FILE_KINDS))
 @click.argument("entity_id", metavar="ID")
-def new_command(config_file: str | None, kind: str, entity_id: str) -> None:
-    """Write a commented starter file for a new KIND named ID."""
+@click.option("--title", default=None, help="The name people read (default: from ID).")
+@_reference_option("department", "role: the department it belongs to.")
+@_reference_option("reports_to", "role: the role it reports to.")
+@_reference_option("parent", "department: the department it belongs to.")
+@_reference_option("owner", "channel: the role accountable for the account.")
+@_reference_option("accountable", "objective: the one accountable role.")
+@_reference_option("objective", "theme, workflow: the objective it serves.")
+@_reference_option("by", "workflow: who does the first step.")
+@click.option("--ask/--no-ask", default=None,
+              help="Ask for the title and references (default: when run on a terminal).")
+def new_command(config_file: str | None, kind: str, entity_id: str, title: str | None, ask: bool | None,
+                **given: str | None) -> None:
+    """Write a commented starter file for a new KIND named ID.
+
+    The ids it names are asked for on a terminal, or given as options (--department,
+    --reports-to, --parent, --owner, --accountable, --objective, --by); it never makes
+    one up. Its placeholder text is a warning until replaced, so it fails --strict.
+    """
     from .load import _ID, suggest_id
-    from .starters import starter
+    from .starters import QUESTIONS, starter
 
     if not _ID.fullmatch(entity_id):
         raise click.UsageError(
             f"'{entity_id}' is not a valid id; use lower-case letters, digits and single "
             f"hyphens, such as '{suggest_id(entity_id)}'"
         )
+    questions = {q.key: q for q in QUESTIONS[kind]}
+    for key, value in given.items():
+        if value is not None and key not in questions:
+            raise click.UsageError(f"--{key.replace('_', '-')} does not apply to a {kind}")
     root = find_project(config_file)
     result = validate(root)
     existing = result.playbook.entity(entity_id) or result.sources.unloaded.get(entity_id)
@@ -197,8 +245,13 @@ def new_command(config_file: str | None, kind: str, entity_id: str) -> None:
     target = folder / f"{entity_id}.yml"
     if target.exists() or target.with_suffix(".yaml").exists():
         raise click.ClickException(f"{target.relative_to(root)} already exists")
+    interactive = sys.stdin.isatty() if ask is None else ask
+    if interactive and title is None:
+        title = click.prompt("Title", default=entity_id.replace("-", " ").capitalize())
+    answers = {key: _answer(question, given.get(key), result, kind, interactive)
+               for key, question in questions.items()}
     folder.mkdir(parents=True, exist_ok=True)
-    target.write_text(starter(kind, entity_id, result.playbook), encoding="utf-8")
+    target.write_text(starter(kind, entity_id, answers, title), encoding="utf-8")
     click.echo(f"wrote {target.relative_to(root).as_posix()}")
 
 
@@ -279,6 +332,38 @@ def remove_command(config_file: str | None, kind: str, entity_id: str, to: str |
     for link in outcome.links:  # --force: said, as the problems it leaves are
         click.echo(f"{link}: links to {link.page}, which is gone; mkdocs build --strict fails until it is changed", err=True)
     _carry_out(outcome, dry_run, force)
+
+
+def _answer(question: Any, given: str | None, result: Result, kind: str, interactive: bool) -> str | None:
+    """An existing id of the kinds `question` takes: given, asked for, or None when optional."""
+    from .load import did_you_mean
+
+    choices = sorted(i for k in question.kinds for i in result.playbook.of_kind(k))
+    option = f"--{question.key.replace('_', '-')}"
+    if not choices and question.required:
+        raise _SetupFailure(f"a {kind} needs {question.what}, and there is no {' or '.join(question.kinds)} "
+                            f"yet: write one first with playbook new {question.kinds[0]} ID")
+    while True:
+        if given is None and interactive:
+            click.echo(f"{question.what[0].upper() + question.what[1:]}: {', '.join(choices)}")
+            given = click.prompt(question.key.replace("_", " ").capitalize(),
+                                 default="" if not question.required else None, show_default=False)
+        if not given and not question.required:
+            return None
+        if given in choices:
+            return given
+        if given:
+            wrong = f"unknown {' or '.join(question.kinds)} '{given}'{did_you_mean(given, choices)}"
+        else:
+            wrong = f"a {kind} needs {question.what}: give it with {option} ID (one of: {_few(choices)})"
+        if not interactive:
+            raise _SetupFailure(wrong)
+        click.echo(wrong, err=True)
+        given = None
+
+
+def _few(ids: list[str], limit: int = 12) -> str:
+    return ", ".join(ids[:limit]) + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
 @main.command("diff")

@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .errors import UsageError
+from .errors import Problem, UsageError
 from .escape import md_text as escape_markdown  # names inside a sentence of the job summary
-from .model import FILE_KINDS, KIND_ORDER, PLURALS, TOP_FOLDERS, Entity, Playbook
+from .load import entity_id as file_id
+from .model import FILE_KINDS, KIND_ORDER, PLURALS, TOP_FOLDERS, Entity, Playbook, Step, keys
 from .project import Result, validate
 from .redirects import FILE as REDIRECTS_FILE
 from .redirects import entity_of, page_of
@@ -531,14 +532,139 @@ class Comparison:
                          self.names(self.new_id(k.metric) or "" for k in before.kpis))
 
     def edits(self) -> None:
-        """Fields changed that no sentence above describes, listed per entity."""
+        """Fields changed that no sentence above describes, each with its old and new value."""
         for kind in KIND_ORDER:
+            ids = {pattern for pattern, _kinds in REFERENCE_FIELDS.get(kind, ())}
             for before, after in self.pairs(kind):
                 old, new = self.translated(before), self.translated(after)
                 described = _DESCRIBED.get(kind, _TITLE) | ({"kpis"} if kind == "objective" and not new.get("kpis") else set())
                 keys = sorted(k for k in set(old) | set(new) if k not in described and old.get(k) != new.get(k))
-                if keys:
-                    self.add("edit", "{0} (" + kind + "): changed {1}", Name(after.label), ", ".join(keys))
+                subject = Name(after.label)
+                for key in keys:
+                    for template, *parts in _field_edits(key, old.get(key), new.get(key), ids):
+                        self.add("edit", "{0} (" + kind + "): " + template, subject,
+                                 *(self.name(p.id) if isinstance(p, _Ref) else p for p in parts))
+
+
+# -- one field's old and new value, in words ---------------------------------------------------
+
+LONG_TEXT = 80
+"""Text longer than this (or on several lines) is said to be rewritten, not quoted twice."""
+
+
+@dataclass(frozen=True)
+class _Ref:
+    """An id in a sentence, to be shown as the entity's name."""
+
+    id: str
+
+
+Edit = tuple[str, ...] | tuple[Any, ...]
+"""(template with {1}, {2} … for the parts after the entity's name, *parts)."""
+
+
+def _field_edits(key: str, old: Any, new: Any, ids: set[tuple[str, ...]], where: tuple[str, ...] = ()) -> list[Edit]:
+    """What changed in one field, as sentences: `ids` are the reference patterns of the kind."""
+    path = (*where, key)
+    label = " ".join(part.replace("_", " ") for part in path)
+    if key == "steps" and not where:
+        return _step_edits(old or [], new or [], ids)
+    if key == "kpis" and not where:
+        return _kpi_edits(old or [], new or [])
+    if isinstance(old, dict) or isinstance(new, dict):
+        old, new = old or {}, new or {}
+        return [edit for sub in sorted(set(old) | set(new)) if old.get(sub) != new.get(sub)
+                for edit in _field_edits(sub, old.get(sub), new.get(sub), ids, path)]
+    if isinstance(old, list) or isinstance(new, list):
+        return _list_edits(label, old or [], new or [], (*path, "*") in ids)
+    return [_scalar_edit(label, old, new, path in ids)]
+
+
+def _value(value: Any, is_id: bool) -> Part | _Ref:
+    if is_id:
+        return _Ref(str(value))
+    return _words(str(value).lower() if isinstance(value, bool) else str(value))
+
+
+def _words(text: str) -> Part:
+    """A token (`2h`, `instagram`, `40`) as code; a sentence in quotes, as people write it."""
+    return f"“{text}”" if " " in text.strip() else Code(text)
+
+
+def _scalar_edit(label: str, old: Any, new: Any, is_id: bool) -> Edit:
+    if _long(old) or _long(new):
+        return (f"{label} rewritten",) if old and new else (f"{label} {'added' if new else 'removed'}",)
+    if old is None:
+        return f"{label} set to {{1}}", _value(new, is_id)
+    if new is None:
+        return f"{label} removed (was {{1}})", _value(old, is_id)
+    return f"{label} changed from {{1}} to {{2}}", _value(old, is_id), _value(new, is_id)
+
+
+def _long(value: Any) -> bool:
+    return isinstance(value, str) and (len(value) > LONG_TEXT or "\n" in value.strip())
+
+
+def _list_edits(label: str, old: list[Any], new: list[Any], is_id: bool) -> list[Edit]:
+    added = [item for item in new if item not in old]
+    removed = [item for item in old if item not in new]
+    edits: list[Edit] = []
+    for verb, items in (("added", added), ("removed", removed)):
+        if items:
+            template = f"{label} {verb} " + ", ".join(f"{{{n}}}" for n in range(1, len(items) + 1))
+            edits.append((template, *(_item(i, is_id) for i in items)))
+    if not edits:  # the same items in another order
+        edits.append((f"{label} reordered",))
+    return edits
+
+
+def _item(value: Any, is_id: bool) -> Part | _Ref:
+    if is_id:
+        return _Ref(str(value))
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else str(value)
+    return _words(text if len(text) <= LONG_TEXT else text[: LONG_TEXT - 1] + "…")
+
+
+def _kpi_edits(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Edit]:
+    """KPIs by metric: added, removed, target changed."""
+    was = {k.get("metric"): k for k in old}
+    now = {k.get("metric"): k for k in new}
+    edits: list[Edit] = []
+    for metric in [m for m in now if m not in was]:
+        edits.append(("KPI added: {1}, target {2}", _Ref(str(metric)), _words(str(now[metric].get("target", "none")))))
+    for metric in [m for m in was if m not in now]:
+        edits.append(("KPI removed: {1} (target was {2})", _Ref(str(metric)), _words(str(was[metric].get("target", "none")))))
+    for metric in [m for m in now if m in was and now[m] != was[m]]:
+        edits.append(("KPI {1}: target changed from {2} to {3}", _Ref(str(metric)),
+                      _words(str(was[metric].get("target", "none"))), _words(str(now[metric].get("target", "none")))))
+    return edits or [("KPIs reordered",)]
+
+
+def _step_edits(old: list[dict[str, Any]], new: list[dict[str, Any]], ids: set[tuple[str, ...]]) -> list[Edit]:
+    """Steps lined up as a text diff lines up lines: added, removed, and changed in place."""
+    def key(step: dict[str, Any]) -> str:
+        return json.dumps(step, sort_keys=True, ensure_ascii=False)
+
+    edits: list[Edit] = []
+    matcher = difflib.SequenceMatcher(None, [key(s) for s in old], [key(s) for s in new], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        paired = min(i2 - i1, j2 - j1) if op == "replace" else 0
+        for offset in range(paired):
+            before, after = old[i1 + offset], new[j1 + offset]
+            for field_name in [f for f in _STEP_FIELDS if before.get(f) != after.get(f)]:
+                template, *parts = _scalar_edit(field_name, before.get(field_name), after.get(field_name),
+                                                ("steps", "*", field_name) in ids)
+                edits.append((f"step {j1 + offset + 1}: {template}", *parts))
+        for index in range(i1 + paired, i2):
+            edits.append((f"step {index + 1} removed (was: {{1}})", _item(old[index].get("action", ""), False)))
+        for index in range(j1 + paired, j2):
+            edits.append((f"step {index + 1} added: {{1}}", _item(new[index].get("action", ""), False)))
+    return edits
+
+
+_STEP_FIELDS = tuple(keys(Step))
 
 
 def _percent(value: float | int | None) -> str:
@@ -572,9 +698,10 @@ class Report:
             if not result.errors:
                 continue
             note = f"{label} has {_count(len(result.errors), 'error')}"
-            unloaded = len(result.sources.unloaded)
+            unloaded = _unloaded_files(result)
             if unloaded:
-                note += f"; {_count(unloaded, 'file')} that did not load {'is' if unloaded == 1 else 'are'} left out"
+                note += (f"; {_count(len(unloaded), 'file')} that did not load {'is' if len(unloaded) == 1 else 'are'} "
+                         "left out: " + "; ".join(f"{path} ({_why(problem)})" for path, problem in unloaded))
             notes.append(note + ".")
         return notes
 
@@ -609,6 +736,20 @@ class Report:
             lines.append(f"> **Note:** {escape_markdown(note)} See the validation annotations.")
             lines.append("")
         return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _unloaded_files(result: Result) -> list[tuple[str, Problem]]:
+    """Each file that did not load, with the first error found in it (the reason)."""
+    first: dict[str, Problem] = {}
+    for problem in result.errors:  # sorted by file and line
+        path = problem.location.path
+        if path in result.sources.files and file_id(path) in result.sources.unloaded:
+            first.setdefault(path, problem)
+    return sorted(first.items())
+
+
+def _why(problem: Problem) -> str:
+    return f"line {problem.location.line}: {_one_line(problem.message)}"
 
 
 def _count(n: int, word: str) -> str:

@@ -25,6 +25,7 @@ shown as text, never executed. So:
 - `dot_text` and `html_label` are for Graphviz: a plain DOT attribute (tooltip) and text
   inside an HTML-like label; `own_page_path` is the only URL a diagram may link to.
 - `github_data` and `github_property` are for GitHub workflow commands (`::error file=…::…`).
+- `yaml_text` is for a value `playbook new` writes into a YAML file (a title someone typed).
 
 Code spans and fenced code blocks are turned into HTML here (`<code>`, `<pre><code>`) with
 their content escaped once, so Markdown never sees a backtick of ours: whatever Markdown would
@@ -468,3 +469,22 @@ def github_data(text: str) -> str:
 def github_property(text: str) -> str:
     """A property value of a workflow command (`file=`, `title=`): also `:` and `,` encoded."""
     return github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+# --- YAML that we write -------------------------------------------------------------------------
+
+
+def yaml_text(value: str) -> str:
+    """One line of text as a YAML value that reads back as exactly that text: plain when YAML
+    reads it so (`Care team`), else double-quoted (`"Care: fast"`, `"#1 shop"`, `"yes"`).
+    A JSON string is a valid YAML double-quoted scalar, control characters escaped."""
+    import json
+
+    import yaml
+
+    text = " ".join(value.split())
+    try:
+        plain = yaml.safe_load(f"k: {text}") == {"k": text} and " #" not in text
+    except yaml.YAMLError:
+        plain = False
+    return text if plain and text else json.dumps(text, ensure_ascii=False)

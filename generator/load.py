@@ -24,6 +24,7 @@ from .errors import Location, Problem, Problems, ProjectError
 from .model import (
     ENTITY_TYPES,
     ID_PATTERN,
+    KIND,
     KINDS,
     TOP_FOLDERS,
     Entity,
@@ -33,6 +34,7 @@ from .model import (
     model_at,
     wordings,
 )
+from .starters import leftover_starter_text
 from .yamlread import MAX_FILE_BYTES, Document, read_bytes, too_large
 
 _ID = re.compile(ID_PATTERN)
@@ -120,10 +122,13 @@ def discover(root: Path, problems: Problems) -> list[tuple[str, str]]:
                     "layout",
                 )
             for name in sorted(filenames):
-                if name.startswith(".#") or not name.endswith(YAML_SUFFIXES):
-                    continue  # an editor's lock file, or not YAML at all
                 full = folder / name
                 rel = full.relative_to(root).as_posix()
+                if name.startswith(".#") or not name.endswith(YAML_SUFFIXES):
+                    left_out = _left_out(name, rel)
+                    if left_out:
+                        problems.add(Location(rel), left_out, "layout", "warning")
+                    continue
                 unusable = _not_a_plain_file(full, real_root)
                 if unusable:
                     problems.add(Location(rel), unusable, "layout")
@@ -141,6 +146,31 @@ def discover(root: Path, problems: Problems) -> list[tuple[str, str]]:
                 found.append((kind, rel))
     found.sort(key=lambda item: item[1])
     return found
+
+
+def _left_out(name: str, rel: str) -> str | None:
+    """Why a file in a kind's folder that is not read deserves a word, or None to pass it over.
+
+    Editor backups and lock files (`x.yml~`, `.#x.yml`, `#x.yml#`, hidden files such as
+    `.x.yml.swp`) come and go while someone edits: they are passed over in silence. Anything
+    else in a kind's folder was probably meant to be read."""
+    kind = "organization" if rel.lower().startswith("org/organization.y") else _kind_of_path(rel)
+    if kind is None or name.startswith((".", "#")) or name.endswith("~"):
+        return None
+    lower = name.lower()
+    for suffix in YAML_SUFFIXES:
+        if lower.endswith(suffix):
+            right = name[: -len(suffix)] + suffix
+            return f"file is left out: the playbook reads names ending in {suffix} in lower case; rename it to '{right}'"
+        if suffix + "." in lower:
+            right = name[: lower.index(suffix + ".")] + suffix
+            extra = name[lower.index(suffix + ".") + len(suffix) :]
+            return f"file is left out: its name ends in '{extra}' after {suffix}; rename it to '{right}'"
+    folder = rel.rsplit("/", 1)[0]
+    if kind == "organization":  # org/ itself may hold other files
+        return None
+    return (f"file is left out: the playbook reads only .yml and .yaml files in {folder}/; "
+            f"if it describes a {kind}, save it as YAML, otherwise move it elsewhere")
 
 
 _SPECIAL = {
@@ -251,6 +281,7 @@ def load(root: Path, cache: Cache | None = None) -> tuple[Playbook, Sources, Pro
         seen[eid] = rel
         sources.documents[eid] = doc
         playbook.add(entity)
+        problems.items.extend(leftover_starter_text(doc))  # a half-edited `playbook new` file
     if playbook.organization is None and not any(p.location.path.startswith(ORGANIZATION_FILE[:-4]) for p in problems.items):
         problems.add(
             Location(ORGANIZATION_FILE),
@@ -304,9 +335,40 @@ def _validate(kind: str, eid: str, rel: str, doc: Document, problems: Problems) 
     try:
         return cls.from_data(doc.data, id=eid, path=rel)
     except pydantic.ValidationError as exc:
+        better = _looks_like(kind, doc.data)
+        if better is not None:  # its unknown keys say nothing the move does not fix
+            extra = sorted(str(k) for k in doc.data if k not in keys(cls))
+            problems.add(
+                doc.at(()),
+                f"this looks like {_article(better)} {better}, not {_article(kind)} {kind} (it has "
+                f"{_listed(extra)}): move it to {KIND[better].folder}/",
+                "layout",
+            )
+            return None
         for error in exc.errors(include_url=False):
             _report(error, cls, doc, problems)
         return None
+
+
+def _looks_like(kind: str, data: dict[Any, Any]) -> str | None:
+    """The kind whose keys the file's keys fit, when they do not fit its own folder's kind."""
+    given = set(data)
+    if given <= set(keys(ENTITY_TYPES[kind])):
+        return None
+    def fits(other: str) -> bool:  # every key is one of its keys, and every key it requires is there
+        fields = {name: info for name, info in ENTITY_TYPES[other].model_fields.items() if not info.exclude}
+        return given <= set(fields) and {name for name, info in fields.items() if info.is_required()} <= given
+
+    return next((other for other in KIND_OF_FOLDER.values() if other != kind and fits(other)), None)
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
+
+
+def _listed(names: list[str], limit: int = 3) -> str:
+    shown = ", ".join(f"'{name}'" for name in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
 def _describe(value: Any) -> str:
@@ -411,7 +473,21 @@ def _pattern(error: _Error) -> Said:
     wording = error.wording("invalid")
     if wording is None:  # pragma: no cover - every pattern of the model declares its wording
         return error.path, f"'{_short(text)}' is not valid for '{error.key}'", "type"
+    several = [part for part in re.split(r"[,;\s]+", text) if part]
+    if wording.rule == "id" and len(several) > 1 and all(_ID.fullmatch(part) for part in several):
+        return error.path, _several_ids(error, several), wording.rule
     return error.path, wording.invalid.format(value=_short(text), suggestion=suggest_id(text), key=error.key), wording.rule
+
+
+def _several_ids(error: _Error, ids: list[str]) -> str:
+    """`accountable: a, b`: two ids where one belongs, or a list written as text."""
+    said = f"'{_short(str(error.value))}' names {len(ids)} ids in one value"
+    if error.path and isinstance(error.path[-1], int):
+        return f"{said}; write each as its own entry of '{error.key}': [{', '.join(ids)}]"
+    one_only = error.wording("one_only")
+    if one_only is not None:
+        return f"{said}{one_only.one_only}: keep one"
+    return f"{said}; '{error.key}' takes one id: keep one"
 
 
 def _empty(error: _Error) -> Said:
@@ -464,6 +540,9 @@ def _wrong_type(error: _Error) -> Said:
     return path, f"{subject} must be {expected}, not {_describe(value)}{hint}", rule
 
 
+_NO_VALUE = "; the key is there but has no value"
+
+
 def _type_hint(error: _Error, expected: str) -> str:
     value = error.value
     if isinstance(value, dict) and expected == "text":
@@ -471,7 +550,9 @@ def _type_hint(error: _Error, expected: str) -> str:
     if isinstance(value, bool) and expected == "text":
         return "; put it in quotes: YAML reads yes, no, on and off as booleans"
     if value is None:
-        return "; the key is there but has no value"
+        return _NO_VALUE
+    if expected == "a list" and isinstance(value, str) and value.startswith("-") and not value.startswith("- "):
+        return f"; put a space after the '-' to make a list item: - {_short(value[1:].lstrip())}"
     if expected == "a list" and isinstance(value, str):
         return f"; write it as a list: [{_short(value)}]"
     return ""
@@ -505,4 +586,8 @@ def _report(error: Mapping[str, Any], cls: type[Entity], doc: Document, problems
         )
         return
     path, message, rule = _SAYINGS.get(found.kind, _unknown_error)(found)
+    comment = doc.comments.get(found.path) if found.value is None else None
+    if comment is not None:  # `- #moderation`: the value is empty because '#' starts a comment
+        message = message.replace(_NO_VALUE, f"; '#' starts a comment in YAML, so '{_short(comment)}' is not "
+                                  f"read: put it in quotes: \"{_short(comment)}\"")
     problems.add(doc.at(path), message, rule)

@@ -1,14 +1,74 @@
-"""Commented starter files for `playbook new <kind> <id>`.
+"""Commented starter files for `playbook new <kind> <id>`, and the starter text left in them.
 
-A starter must validate as written, so references are filled with ids that exist in
-the playbook when there are some; the comments say what to change.
+A starter never invents a reference: the ids it names are the answers to its `QUESTIONS`
+(asked on a terminal, or given as options), and an optional reference nobody gave stays a
+comment. Its prose is `PLACEHOLDERS`: text that says what to write. A file that still holds
+one gets a warning (`leftover_starter_text`), so a half-edited starter fails `--strict`.
 """
 
 from __future__ import annotations
 
-from .model import FILE_KINDS, KIND, Playbook
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import Problem
+from .escape import yaml_text
+from .model import FILE_KINDS, KIND
+from .yamlread import Document
 
 SCHEMA_LINE = "# yaml-language-server: $schema={prefix}schemas/{kind}.schema.json\n"
+
+
+@dataclass(frozen=True)
+class Question:
+    """A reference a new file needs: asked for, never made up."""
+
+    key: str
+    """The answer's name, as in the YAML (`reports_to`); the option is `--reports-to`."""
+    kinds: tuple[str, ...]
+    """The kinds of entity whose ids answer it."""
+    required: bool
+    what: str
+    """What the answer is, for the prompt and the file's comment."""
+
+
+QUESTIONS: dict[str, tuple[Question, ...]] = {
+    "department": (Question("parent", ("department",), False, "the department this one belongs to"),),
+    "role": (
+        Question("department", ("department",), True, "the department this role belongs to"),
+        Question("reports_to", ("role",), False, "the role this one reports to"),
+    ),
+    "metric": (),
+    "channel": (Question("owner", ("role",), True, "the role accountable for the account"),),
+    "objective": (Question("accountable", ("role",), True, "the one role accountable for the objective"),),
+    "theme": (Question("objective", ("objective",), True, "an objective the theme serves"),),
+    "workflow": (
+        Question("by", ("role", "department"), True, "who does the first step (a role or a department)"),
+        Question("objective", ("objective",), False, "the objective the workflow serves"),
+    ),
+}
+"""The references each kind's starter asks for, in the order they are asked."""
+
+PLACEHOLDERS = frozenset({
+    "What this department does, in one line.",
+    "A longer Markdown description: what the department owns in social media work.",
+    "What this role is for, in one line.",
+    "The first thing this role is responsible for.",
+    "Read the playbook pages of the channels you will operate.",
+    "How the number is computed, in one line.",
+    "What this account is for, in one line.",
+    "How the account sounds.",
+    "Who the account speaks to.",
+    "@handle",
+    "What success looks like, in one line.",
+    "What the theme is about, in one line.",
+    "An example post title.",
+    "What the workflow is for, in one line.",
+    "What starts it.",
+    "What is done first.",
+})
+"""The starters' prose: each says what to write instead of itself."""
 
 _STARTERS = {
     "department": """\
@@ -16,14 +76,13 @@ title: {title}                      # required: the department's name
 summary: What this department does, in one line.   # required
 description: |
   A longer Markdown description: what the department owns in social media work.
-{parent_line}# lead: head-of-something        # a role id that belongs to this department
+{parent}# lead: <role id>                 # a role id that belongs to this department
 # share: 10                       # percent of the social media workload (0-100)
 """,
     "role": """\
 title: {title}                      # required: the role's name
 summary: What this role is for, in one line.       # required
-department: {department}        # required: the department id this role belongs to
-{reports_line}headcount: 1                      # 0 marks an open position
+{department}{reports_to}headcount: 1                      # 0 marks an open position
 responsibilities:                 # required, at least one
   - The first thing this role is responsible for.
 skills: []                        # e.g. [Writing, Moderation]
@@ -36,7 +95,7 @@ onboarding:                       # a new hire's first steps
 title: {title}                      # required: the metric's name
 summary: How the number is computed, in one line.  # required
 layer: media                      # required: media | conversation | network
-source: Native platform insights  # where the number comes from
+# source: Native platform insights  # where the number comes from
 """,
     "channel": """\
 title: {title}                      # required: the account's name
@@ -45,12 +104,11 @@ platform: instagram               # required: instagram | tiktok | x | facebook 
 handle: "@handle"                 # quote it: @ cannot start a plain YAML value
 # url: https://www.instagram.com/handle
 purpose: brand                    # required: brand | promotion | sales | care | community | recruitment | news
-owner: {role}        # required: the role accountable for the account
-operators: [{role}]  # roles that post and reply
+{owner}operators: [{owner_id}]  # roles that post and reply
 voice: How the account sounds.    # the account's personality
 audience: Who the account speaks to.
 response_time: 2h                 # first answer to comments: <n>m | <n>h | <n>d
-objectives: [{objectives}]        # objective ids this account serves
+objectives: []                    # objective ids this account serves
 """,
     "objective": """\
 title: {title}                      # required: the objective's name
@@ -58,19 +116,18 @@ summary: What success looks like, in one line.     # required
 goal: branding                    # required: branding | marketing | selling | service
 focus: acquisition                # retention | acquisition | expansion
 raci:                             # required
-  accountable: {role}   # exactly one role
-  responsible: [{party}]  # at least one role or department
+  {accountable}  responsible: [{accountable_id}]  # required: roles or departments that do the work
   consulted: []
   informed: []
-kpis:                             # at least one, or the validator warns
-{kpi_lines}""",
+kpis: []                          # at least one, e.g. [{{metric: reach, target: 10,000 a week}}]
+""",
     "theme": """\
 title: {title}                      # required: the theme's name
 summary: What the theme is about, in one line.     # required
 kind: educational                 # required: informative | inspirational | educational | promotional | entertaining | community
-objectives: [{objective}]  # required: objective ids, at least one
+objectives: [{objective_id}]  # required: objective ids, at least one
 channels: []                      # channel ids that serve one of those objectives
-# owner: social-media-officer     # the role that plans the theme
+# owner: <role id>                # the role that plans the theme
 cadence: 1 post a week
 formats: [carousel]
 hashtags: []                      # quote them: "#Hashtag"
@@ -81,50 +138,63 @@ examples:
 title: {title}                      # required: the workflow's name
 summary: What the workflow is for, in one line.    # required
 trigger: What starts it.          # required
-{objective_line}steps:                            # required, at least one, in order
-  - by: {party}       # role or department id
+{objective}steps:                            # required, at least one, in order
+  - by: {by_id}       # role or department id
     action: What is done first.
     within: 1d                    # time allowed: <n>m | <n>h | <n>d
-    # to: another-role            # who the work is handed to
+    # to: <role or department id>  # who the work is handed to
 """,
 }
 
 
-def _first(playbook: Playbook | None, kind: str, fallback: str) -> str:
-    if playbook is None:
-        return fallback
-    ids = sorted(playbook.of_kind(kind))
-    return ids[0] if ids else fallback
+def _line(question: Question, answer: str | None) -> str:
+    """`key: answer  # what`, or the same as a comment when there is no answer."""
+    if answer:
+        return f"{question.key}: {answer}   # {'required: ' if question.required else ''}{question.what}\n"
+    return f"# {question.key}: <{' or '.join(question.kinds)} id>   # {question.what}\n"
 
 
-def starter(kind: str, entity_id: str, playbook: Playbook | None = None) -> str:
-    """The text of a new file of `kind` named `entity_id`."""
+def starter(kind: str, entity_id: str, answers: Mapping[str, str | None] | None = None,
+            title: str | None = None) -> str:
+    """The text of a new file of `kind` named `entity_id`; `answers` are the `QUESTIONS`' ids."""
     if kind not in _STARTERS:
         raise KeyError(kind)
-    title = entity_id.replace("-", " ").capitalize()
-    department = _first(playbook, "department", "marketing-communication")
-    role = _first(playbook, "role", "social-media-manager")
-    objective = _first(playbook, "objective", "")
-    metric = _first(playbook, "metric", "")
-    parent = _first(playbook, "department", "")
-    values = {
-        "title": title,
-        "department": department,
-        "role": role,
-        "party": role,
-        "objective": objective or "objective-id",
-        "objectives": objective,
-        "parent_line": f"parent: {parent}                # the department this one belongs to\n"
-        if parent else "# parent: marketing              # the department this one belongs to\n",
-        "reports_line": f"reports_to: {role}   # the role this one reports to\n"
-        if playbook is not None and playbook.roles else "# reports_to: social-media-manager\n",
-        "objective_line": f"objective: {objective}       # the objective it serves\n"
-        if objective else "# objective: customer-retention\n",
-        "kpi_lines": f"  - metric: {metric}\n    target: The number to reach\n"
-        if metric else "  []\n",
-    }
+    answers = answers or {}
+    values = {"title": yaml_text(title or entity_id.replace("-", " ").capitalize())}
+    for question in QUESTIONS[kind]:
+        answer = answers.get(question.key)
+        if question.required and not answer:
+            raise ValueError(f"a {kind} starter needs '{question.key}'")
+        values[question.key] = _line(question, answer)
+        values[f"{question.key}_id"] = answer or ""
     prefix = "../../" if "/" in KIND[kind].folder else "../"
     return SCHEMA_LINE.format(prefix=prefix, kind=kind) + "\n" + _STARTERS[kind].format(**values)
+
+
+def leftover_starter_text(doc: Document) -> list[Problem]:
+    """A warning at every value that is still a starter's placeholder text."""
+    return [
+        Problem(doc.at(path), f"'{_key(path)}' still holds the starter text '{text}' from playbook new; "
+                "replace it with your own words", "starter-text", "warning")
+        for path, text in _strings(doc.data, ())
+        if text.strip() in PLACEHOLDERS
+    ]
+
+
+def _strings(data: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _strings(value, (*path, index))
+
+
+def _key(path: tuple[str | int, ...]) -> str:
+    names = [str(p) for p in path if isinstance(p, str)]
+    return names[-1] if names else "value"
 
 
 KINDS = tuple(kind for kind in FILE_KINDS if kind in _STARTERS)

@@ -16,6 +16,7 @@ import yaml
 from yaml import events
 
 from .errors import Location, Problem
+from .syntax import explain
 
 try:  # libyaml's parser is several times faster; the pure one gives the same events
     from yaml import CSafeLoader as _Loader
@@ -67,6 +68,9 @@ class Document:
     data: Any = None
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    comments: dict[Path, str] = field(default_factory=dict)
+    """Values left empty because a comment sign starts them (`- #moderation`): the comment's
+    text, so that the message can say why the value is empty."""
 
     def at(self, path: Path, *, key: bool = False) -> Location:
         """The location of `path`, or of its nearest ancestor that has one."""
@@ -143,14 +147,14 @@ def read_text(text: str, path: str) -> tuple[Document | None, list[Problem]]:
 def _parse(text: str, path: str) -> tuple[Document | None, list[Problem]]:
     doc = Document(path)
     try:
-        _build(doc, text)
+        warnings = _build(doc, text)
     except _Refused as refused:
         return None, [refused.problem]
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_problem(exc, path, text)]
     except yaml.YAMLError as exc:  # a reader error: a character YAML does not allow
         return None, [_reader_problem(exc, path, text)]
-    return doc, []
+    return doc, warnings
 
 
 def _clamp(text: str, line: int, column: int) -> tuple[int, int]:
@@ -170,6 +174,11 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, path: str, text: str) -> Problem:
             Location(path, line, column), f"nesting is deeper than {MAX_DEPTH} levels", "limits"
         )
     lines = text.splitlines()
+    tabs = "\t" in message or "'\\t'" in message
+    explained = None if tabs else explain(exc, re.split("\r\n|[\r\n\x85\u2028\u2029]", text), line, column)
+    if explained is not None:
+        line, column, said = explained
+        return Problem(Location(path, *_clamp(text, line, column)), said, "syntax")
     if "\t" in message or "'\\t'" in message or (
         0 < line <= len(lines) and "\t" in lines[line - 1][: max(column, 1)]
     ):
@@ -242,51 +251,170 @@ class _Frame:
         self.anchor: str | None = None
 
 
-def _build(doc: Document, text: str) -> None:
-    """Turn the parser's events into data, one event at a time and without recursion."""
-    loader = _Loader(text)
-    anchors: dict[str, tuple[Any, int]] = {}
-    stack: list[_Frame] = []
-    documents = 0
-    total = 0
-    root: Any = None
-    have_root = False
+def _build(doc: Document, text: str) -> list[Problem]:
+    """Turn the parser's events into data, one event at a time and without recursion;
+    return the warnings about what parsed but was probably not meant (see `_Builder`)."""
+    builder = _Builder(doc, text)
+    try:
+        while builder.loader.check_event():
+            builder.take(builder.loader.get_event())
+    finally:
+        builder.loader.dispose()
+    doc.data = builder.root if builder.have_root else None
+    return builder.warnings
 
-    def refuse(event: events.Event, message: str, rule: str) -> _Refused:
-        line, column = _clamp(text, *_position(event))
-        return _Refused(Problem(Location(doc.path, line, column), message, rule))
 
-    def child_path() -> Path | None:
+class _Builder:
+    """The state of one walk over the parser's events: open containers, anchors, counts."""
+
+    def __init__(self, doc: Document, text: str) -> None:
+        self.doc = doc
+        self.text = text
+        self.lines = re.split("\r\n|[\r\n\x85\u2028\u2029]", text)  # YAML's line breaks, as its marks count
+        self.loader = _Loader(text)
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.stack: list[_Frame] = []
+        self.documents = 0
+        self.total = 0
+        self.expanded = 0  # values that aliases stand for, within `total`
+        self.root: Any = None
+        self.have_root = False
+        self.warnings: list[Problem] = []
+
+    def refuse(self, event: events.Event, message: str, rule: str) -> _Refused:
+        line, column = _clamp(self.text, *_position(event))
+        return _Refused(Problem(Location(self.doc.path, line, column), message, rule))
+
+    def child_path(self) -> Path | None:
         """Path of the value about to be added; None when it is a mapping key."""
-        if not stack:
+        if not self.stack:
             return ()
-        top = stack[-1]
+        top = self.stack[-1]
         if isinstance(top.container, list):
             return top.path + (len(top.container),)
         if top.key_position is None:
             return None
         return top.path + (top.key,)
 
-    expanded = 0  # values that aliases stand for, within `total`
+    def take(self, event: events.Event) -> None:
+        if isinstance(event, events.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise self.refuse(
+                    event, "file holds more than one YAML document; keep one entity per file", "syntax"
+                )
+        elif isinstance(event, events.MappingEndEvent | events.SequenceEndEvent):
+            frame = self.stack.pop()
+            self.add(frame.container, frame.size, event, frame.anchor)
+        elif isinstance(event, events.NodeEvent):
+            path = self.child_path()
+            if path is None:
+                self.key(event)
+            else:
+                self.value(event, path)
+        # stream start and end, document end: nothing to do
 
-    def add(value: Any, size: int, event: events.Event, anchor: str | None, *, new: int = 1) -> None:
+    def key(self, event: events.Event) -> None:
+        top = self.stack[-1]
+        if not isinstance(event, events.ScalarEvent):
+            raise self.refuse(event, "a mapping key must be a plain word", "syntax")
+        key = event.value
+        position = _position(event)
+        if key in top.first_keys:
+            first = top.first_keys[key][0]
+            raise self.refuse(
+                event,
+                f"duplicate key '{key}' (first given on line {first}); YAML would silently keep only the last one",
+                "duplicate-key",
+            )
+        top.first_keys[key] = position
+        top.key = key
+        top.key_position = position
+        self.doc.keys[top.path + (key,)] = position
+
+    def value(self, event: events.Event, path: Path) -> None:
+        if isinstance(event, events.ScalarEvent):
+            self.doc.values[path] = _position(event)
+            self.check_list_item(event)
+            self.check_comment(event, path)
+            self.add(_scalar(event, self.doc.path), 1, event, event.anchor)
+        elif isinstance(event, events.AliasEvent):
+            self.doc.values[path] = _position(event)
+            if event.anchor not in self.anchors:
+                raise self.refuse(
+                    event,
+                    f"unknown alias '*{event.anchor}': a '*' at the start of a value names an alias; "
+                    "for text that starts with '*', put the whole value in quotes",
+                    "syntax",
+                )
+            value, size = self.anchors[event.anchor]
+            self.expanded += size
+            self.add(value, size, event, None, new=size)
+        elif isinstance(event, events.MappingStartEvent | events.SequenceStartEvent):
+            self.open(event, path)
+
+    def open(self, event: events.MappingStartEvent | events.SequenceStartEvent, path: Path) -> None:
+        if event.tag is not None and event.tag not in _STANDARD_TAGS:
+            raise self.refuse(
+                event,
+                f"YAML tag '{_show_tag(event.tag)}' is not allowed; the playbook holds plain data",
+                "syntax",
+            )
+        if len(self.stack) >= MAX_DEPTH:
+            raise self.refuse(event, f"nesting is deeper than {MAX_DEPTH} levels", "limits")
+        self.doc.values[path] = _position(event)
+        container: Any = {} if isinstance(event, events.MappingStartEvent) else []
+        frame = _Frame(container, path)
+        frame.anchor = event.anchor
+        self.stack.append(frame)
+
+    def check_comment(self, event: events.ScalarEvent, path: Path) -> None:
+        """Remember a value that is empty because what follows it on its line is a comment."""
+        if event.value or event.style not in (None, ""):
+            return
+        mark = event.start_mark
+        rest = self.lines[mark.line][mark.column :].lstrip(" ") if mark.line < len(self.lines) else ""
+        if rest.startswith("#"):
+            self.doc.comments[path] = rest.rstrip()
+
+    def check_list_item(self, event: events.ScalarEvent) -> None:
+        """Warn when a plain list item runs on into a line that starts with '- '.
+
+        An item indented one space more than the one above it is not a new item: YAML
+        reads it as more words of the item above, and two entries become one."""
+        if event.style not in (None, "") or not self.stack or not isinstance(self.stack[-1].container, list):
+            return
+        for index in range(event.start_mark.line + 1, min(event.end_mark.line + 1, len(self.lines))):
+            line = self.lines[index]
+            stripped = line.lstrip(" ")
+            if stripped == "-" or stripped.startswith("- "):
+                column = len(line) - len(stripped) + 1
+                self.warnings.append(Problem(
+                    Location(self.doc.path, index + 1, column),
+                    "looks like two items; indent it like the others: YAML reads this line as more "
+                    f"words of the item on line {event.start_mark.line + 1} (whose '-' is in column "
+                    f"{event.start_mark.column - 1})",
+                    "syntax",
+                    "warning",
+                ))
+
+    def add(self, value: Any, size: int, event: events.Event, anchor: str | None, *, new: int = 1) -> None:
         """Add a value that stands for `size` values, `new` of which are not counted yet."""
-        nonlocal root, have_root, total
-        total += new
-        if total > MAX_NODES:
-            raise refuse(
+        self.total += new
+        if self.total > MAX_NODES:
+            raise self.refuse(
                 event,
                 f"file expands to more than {MAX_NODES:,} values through aliases"
-                if expanded
+                if self.expanded
                 else f"file holds more than {MAX_NODES:,} values; split it into smaller files",
                 "limits",
             )
         if anchor:
-            anchors[anchor] = (value, size)
-        if not stack:
-            root, have_root = value, True
+            self.anchors[anchor] = (value, size)
+        if not self.stack:
+            self.root, self.have_root = value, True
             return
-        top = stack[-1]
+        top = self.stack[-1]
         top.size += size
         if isinstance(top.container, list):
             top.container.append(value)
@@ -294,75 +422,3 @@ def _build(doc: Document, text: str) -> None:
             top.container[top.key] = value
             top.key = None
             top.key_position = None
-
-    try:
-        while loader.check_event():
-            event = loader.get_event()
-            if isinstance(event, events.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise refuse(
-                        event,
-                        "file holds more than one YAML document; keep one entity per file",
-                        "syntax",
-                    )
-                continue
-            if isinstance(event, events.StreamStartEvent | events.StreamEndEvent):
-                continue
-            if isinstance(event, events.DocumentEndEvent):
-                continue
-
-            if isinstance(event, events.MappingEndEvent | events.SequenceEndEvent):
-                frame = stack.pop()
-                add(frame.container, frame.size, event, frame.anchor)
-                continue
-
-            path = child_path()
-            if path is None:  # this event is a mapping key
-                top = stack[-1]
-                if not isinstance(event, events.ScalarEvent):
-                    raise refuse(event, "a mapping key must be a plain word", "syntax")
-                key = event.value
-                position = _position(event)
-                if key in top.first_keys:
-                    first = top.first_keys[key][0]
-                    raise refuse(
-                        event,
-                        f"duplicate key '{key}' (first given on line {first}); "
-                        "YAML would silently keep only the last one",
-                        "duplicate-key",
-                    )
-                top.first_keys[key] = position
-                top.key = key
-                top.key_position = position
-                doc.keys[top.path + (key,)] = position
-                continue
-
-            if isinstance(event, events.ScalarEvent):
-                doc.values[path] = _position(event)
-                add(_scalar(event, doc.path), 1, event, event.anchor)
-            elif isinstance(event, events.AliasEvent):
-                doc.values[path] = _position(event)
-                if event.anchor not in anchors:
-                    raise refuse(event, f"unknown alias '*{event.anchor}'", "syntax")
-                value, size = anchors[event.anchor]
-                expanded += size
-                add(value, size, event, None, new=size)
-            elif isinstance(event, events.MappingStartEvent | events.SequenceStartEvent):
-                if event.tag is not None and event.tag not in _STANDARD_TAGS:
-                    raise refuse(
-                        event,
-                        f"YAML tag '{_show_tag(event.tag)}' is not allowed; the playbook holds plain data",
-                        "syntax",
-                    )
-                if len(stack) >= MAX_DEPTH:
-                    raise refuse(event, f"nesting is deeper than {MAX_DEPTH} levels", "limits")
-                doc.values[path] = _position(event)
-                container: Any = {} if isinstance(event, events.MappingStartEvent) else []
-                frame = _Frame(container, path)
-                frame.anchor = event.anchor
-                stack.append(frame)
-    finally:
-        loader.dispose()
-
-    doc.data = root if have_root else None

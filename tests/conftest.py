@@ -49,3 +49,10 @@ def copy_project(source: Path, target: Path) -> Path:
 def sample_copy(tmp_path: Path) -> Path:
     """A private copy of the sample organization, safe to break."""
     return copy_project(REPO, tmp_path / "sample")
+
+
+@pytest.fixture(autouse=True)
+def _no_job_summary(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run inside GitHub Actions too: `playbook validate --format github` must not write
+    into the real job summary there, nor print less than it does everywhere else."""
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -117,16 +118,67 @@ def test_sample_files_name_their_schema() -> None:
         assert target.is_file(), f"{path}: {target}"
 
 
+ANSWERS = {
+    "department": [],
+    "role": ["--department", "customer-care", "--reports-to", "care-manager"],
+    "metric": [],
+    "channel": ["--owner", "community-manager"],
+    "objective": ["--accountable", "ceo"],
+    "theme": ["--objective", "customer-retention"],
+    "workflow": ["--by", "care-agent"],
+}
+"""The references each kind's starter needs, given as options (nothing on stdin is a terminal)."""
+
+
 @pytest.mark.parametrize("kind", FILE_KINDS)
 def test_new_writes_a_starter_that_validates(kind: str, sample_copy: Path) -> None:
-    code, out, err = run("new", kind, f"brand-new-{kind}", "-f", str(sample_copy / "mkdocs.yml"))
+    config = str(sample_copy / "mkdocs.yml")
+    code, out, err = run("new", kind, f"brand-new-{kind}", "-f", config, *ANSWERS[kind])
     assert code == 0, err
     written = sample_copy / KIND[kind].folder / f"brand-new-{kind}.yml"
     assert written.is_file() and out.strip().endswith(written.relative_to(sample_copy).as_posix())
     result = validate(sample_copy)
     assert result.errors == [], result.errors
+    # every id in it is one that was given
+    text = written.read_text(encoding="utf-8")
+    for value in ANSWERS[kind][1::2]:
+        assert value in text
+    named = {v for line in text.splitlines() if not line.lstrip().startswith("#")
+             for v in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", line.split("#")[0])}
+    assert named <= set(ANSWERS[kind][1::2]), "an id nobody gave"
+    # its placeholder prose is a warning, so --strict fails until it is replaced
+    leftovers = [p for p in result.warnings if p.rule == "starter-text"]
+    assert leftovers and all(p.location.path == written.relative_to(sample_copy).as_posix() for p in leftovers)
+    code, out, _ = run("validate", "--strict", "-f", config)
+    assert code == 1 and "still holds the starter text" in out
     # running it again refuses to overwrite
-    assert run("new", kind, f"brand-new-{kind}", "-f", str(sample_copy / "mkdocs.yml"))[0] == 1
+    assert run("new", kind, f"brand-new-{kind}", "-f", config, *ANSWERS[kind])[0] == 1
+
+
+def test_new_never_invents_an_id(sample_copy: Path) -> None:
+    config = str(sample_copy / "mkdocs.yml")
+    code, _, err = run("new", "role", "intern", "-f", config)
+    assert code == 2 and "a role needs the department this role belongs to: give it with --department ID" in err
+    code, _, err = run("new", "role", "intern", "-f", config, "--department", "custmer-care")
+    assert code == 2 and "unknown department 'custmer-care' (did you mean 'customer-care'?)" in err
+    code, _, err = run("new", "role", "intern", "-f", config, "--department", "ceo")  # a role, not a department
+    assert code == 2 and "unknown department 'ceo'" in err
+    assert run("new", "metric", "x", "-f", config, "--owner", "ceo")[0] == 2
+    assert not (sample_copy / "org/roles/intern.yml").exists()
+    code, _, _ = run("new", "role", "intern", "-f", config, "--department", "customer-care")
+    text = (sample_copy / "org/roles/intern.yml").read_text(encoding="utf-8")
+    assert "department: customer-care" in text and "\n# reports_to: <role id>" in text
+
+
+def test_new_asks_on_a_terminal(sample_copy: Path) -> None:
+    config = str(sample_copy / "mkdocs.yml")
+    answers = "Care Intern\ncustmer-care\ncustomer-care\ncare-manager\n"
+    result = CliRunner().invoke(main, ["new", "role", "care-intern", "-f", config, "--ask"], input=answers)
+    assert result.exit_code == 0, result.output
+    assert "unknown department 'custmer-care' (did you mean 'customer-care'?)" in result.stderr
+    text = (sample_copy / "org/roles/care-intern.yml").read_text(encoding="utf-8")
+    assert "title: Care Intern " in text
+    assert "department: customer-care " in text and "reports_to: care-manager " in text
 
 
 def test_new_refuses_bad_and_taken_ids(sample_copy: Path) -> None:
@@ -140,3 +192,14 @@ def test_validate_works_from_another_folder(tmp_path: Path, monkeypatch: pytest.
     shutil.copytree(Path(__file__).parent / "problems" / "_base", project)
     monkeypatch.chdir(project)
     assert run("validate", "--strict")[0] == 0
+
+
+@pytest.mark.parametrize("title", ["Care: fast and kind", "#1 fan", "@handle team", "yes", "2024", "  Care  lead  ", "It's \"ok\""])
+def test_new_title_reads_back_as_typed(sample_copy: Path, title: str) -> None:
+    config = str(sample_copy / "mkdocs.yml")
+    code, _, err = run("new", "metric", "typed-title", "-f", config, "--title", title)
+    assert code == 0, err
+    result = validate(sample_copy)
+    assert result.errors == [], result.errors
+    assert result.playbook.metrics["typed-title"].title == " ".join(title.split())
+

@@ -22,7 +22,7 @@ text = st.text(
     ),
     min_size=1,
     max_size=40,
-).filter(lambda s: s.strip() == s and s != "")
+).filter(lambda s: s.strip() == s and re.search(r"[^\s`]", s) is not None)  # text must show something
 
 
 @st.composite
@@ -101,7 +101,7 @@ def test_any_text_fails_only_with_located_problems(source: str) -> None:
         assert problem.location.path == "x.yml"
         assert 1 <= problem.location.line <= lines
         assert problem.location.column >= 1
-    assert (document is None) == bool(problems)
+    assert (document is None) == any(p.severity == "error" for p in problems)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -129,5 +129,5 @@ def test_any_text_as_an_entity_never_raises(tmp_path_factory, source: str, kind:
 def test_dumped_data_reads_back_equal(data: object) -> None:
     source = yaml.safe_dump({"value": data}, allow_unicode=True)
     document, problems = read_text(source, "x.yml")
-    assert problems == []
+    assert [p for p in problems if p.severity == "error"] == []  # a folded line may warn
     assert document is not None and document.data == {"value": data}

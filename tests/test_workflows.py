@@ -346,3 +346,33 @@ def test_guide_quotes_the_no_kpi_warning(tmp_path: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").split("kpis:")[0], encoding="utf-8")
     warning = next(str(p) for p in validate(project).problems if p.rule == "no-kpi")
     assert warning + "\n" in (REPO / "docs" / "guide" / "mistakes.md").read_text(encoding="utf-8")
+
+
+def test_pull_request_with_many_errors_keeps_them_all(tmp_path: Path) -> None:
+    """Removing a role gives more errors than GitHub annotates: the annotations start on the
+    files the pull request changed, and the rest are in the job summary, none lost."""
+
+    def remove_and_touch(repo: Path) -> None:
+        git(repo, "rm", "--quiet", "org/roles/social-media-manager.yml")
+        path = repo / "org/roles/community-manager.yml"
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "reports_to: social-media-manager", "reports_to: social-media-manger"), encoding="utf-8")
+
+    checkout = pull_request_checkout(tmp_path, repo_project(tmp_path / "project"), remove_and_touch)
+    workflow = load_workflow(WORKFLOWS / "pr.yml")
+    only = {**workflow, "jobs": {"check": {**workflow["jobs"]["check"], "steps": [
+        s for s in steps(workflow, "check") if (s.get("run") or "").startswith("playbook validate")
+    ]}}}
+    summary = tmp_path / "summary.md"
+    [(_, validate)] = run_job(only, "check", checkout, summary)
+    assert validate.returncode == 1
+    lines = validate.stdout.splitlines()
+    errors = [line for line in lines if line.startswith("::error ")]
+    assert len(errors) == 10
+    assert errors[0].startswith("::error file=org/roles/community-manager.yml,line=6,")
+    more = int(lines[-1].split("::")[2].split()[0])
+    assert lines[-1] == f"::notice title=playbook validate::{more} more problems: see the summary"
+    rows = [line for line in summary.read_text(encoding="utf-8").splitlines() if line.startswith("| ") and ".yml:" in line]
+    assert len(rows) == more
+    done = subprocess.run([str(BIN / "playbook"), "validate"], cwd=checkout, capture_output=True, text=True, check=False)
+    assert len(errors) + more == len(done.stdout.splitlines()) > 20
