@@ -15,6 +15,7 @@ file, given to `Entity.from_data` by the loader.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import typing
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar, Literal, TypeVar, cast, overload
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -49,6 +51,10 @@ NOTE_MAX = 300
 MARKDOWN_MAX = 20_000
 """A description in Markdown: pages of text, bounded so one file cannot slow every build."""
 URL_PATTERN = r"^(https?://[^\s<>\"'`\\]+|mailto:[^\s<>\"'`\\]+)$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+PERIOD_PATTERN = r"^[1-9][0-9]{0,3}[dw]$"
+DEFAULT_REVIEW_PERIOD = "180d"
+"""How long a page stays true without a review when organization.yml says nothing."""
 
 
 @dataclass(frozen=True)
@@ -140,6 +146,35 @@ Percent = Annotated[
         expected="a percentage between 0 and 100",
     ),
 ]
+
+
+
+def _calendar_day(value: str) -> str:
+    """A YYYY-MM-DD that names a real day (not 2026-02-30); said like a broken pattern."""
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        raise PydanticCustomError("string_pattern_mismatch", "not a calendar day") from None
+    return value
+
+
+Day = Annotated[
+    str,
+    StringConstraints(pattern=DATE_PATTERN),
+    AfterValidator(_calendar_day),
+    Wording("date", invalid="'{value}' is not a date; write the day as YYYY-MM-DD, such as 2026-05-01"),
+]
+"""A calendar day, YYYY-MM-DD (YAML's unquoted dates are read as this text)."""
+Period = Annotated[
+    str,
+    StringConstraints(pattern=PERIOD_PATTERN),
+    Wording(
+        "period",
+        invalid="'{value}' is not a review period; write a number of days or weeks (1 to 9999) and d or w, "
+        "such as 180d or 26w",
+    ),
+]
+"""A review period: `<n>d` (days) or `<n>w` (weeks)."""
 
 RoleId = Annotated[Id, Ref("role")]
 DepartmentId = Annotated[Id, Ref("department")]
@@ -234,6 +269,34 @@ class Charter(Model):
     """Where the social media team sits in the organization, and why there."""
 
 
+class ReviewEvery(Model):
+    """How long a page stays true without a review: one period for every kind, and optionally one per kind."""
+
+    default: Period = DEFAULT_REVIEW_PERIOD
+    """Period for every kind not named below: `<n>d` or `<n>w`; 180d when left out."""
+    organization: Period | None = None
+    """Period for the organization page."""
+    department: Period | None = None
+    """Period for department pages."""
+    role: Period | None = None
+    """Period for role pages."""
+    objective: Period | None = None
+    """Period for objective pages."""
+    theme: Period | None = None
+    """Period for theme pages."""
+    channel: Period | None = None
+    """Period for channel pages."""
+    metric: Period | None = None
+    """Period for metric pages."""
+    workflow: Period | None = None
+    """Period for workflow pages."""
+
+    def days(self, kind: str) -> int:
+        """The period of `kind` in days."""
+        period = getattr(self, kind, None) or self.default
+        return int(period[:-1]) * (7 if period.endswith("w") else 1)
+
+
 class Organization(Entity):
     """The organization: its name, its social media charter and the coordinating hub (org/organization.yml)."""
 
@@ -248,6 +311,11 @@ class Organization(Entity):
     """The three questions that place a social media team."""
     hub: DepartmentId | None = None
     """Department that coordinates all social media work."""
+    reviewed: Day | None = None
+    """Day someone last checked that this page is still true (YYYY-MM-DD); the review is
+    owed by the lead of the coordinating hub (`hub`)."""
+    review_every: ReviewEvery = Field(default_factory=ReviewEvery)
+    """How long a page stays true without a review, by default and per kind (`180d`, `26w`)."""
 
 
 class Department(Entity):
@@ -266,6 +334,9 @@ class Department(Entity):
     """Role that leads the department; it must belong to this department."""
     share: Percent | None = None
     """Percent of the social media workload the department carries (0-100)."""
+    reviewed: Day | None = None
+    """Day someone last checked that this page is still true (YYYY-MM-DD); the review is
+    owed by the department's lead (`lead`)."""
 
 
 class Role(Entity):
@@ -292,6 +363,9 @@ class Role(Entity):
     """How the role's work is measured."""
     onboarding: list[Text] = []
     """A new hire's first steps in this role."""
+    reviewed: Day | None = None
+    """Day someone last checked that this page is still true (YYYY-MM-DD); the review is
+    owed by the role it reports to (`reports_to`); a role that reports to nobody reviews its own page."""
 
 
 class Metric(Entity):
@@ -306,6 +380,9 @@ class Metric(Entity):
     """Layer of analysis: media, conversation or network."""
     source: Note | None = None
     """Where the number comes from."""
+    reviewed: Day | None = None
+    """Day someone last checked that this page is still true (YYYY-MM-DD); the review is
+    owed by the lead of the coordinating hub (`hub` in organization.yml), since metrics are shared."""
 
 
 class Channel(Entity):
@@ -336,6 +413,9 @@ class Channel(Entity):
     """First answer to comments and messages: `<n>m`, `<n>h` or `<n>d`."""
     objectives: list[ObjectiveId] = []
     """Objectives the account serves."""
+    reviewed: Day | None = None
+    """Day someone last checked that this page is still true (YYYY-MM-DD); the review is
+    owed by the channel's owner (`owner`)."""
 
 
 class Raci(Model):
@@ -367,6 +447,9 @@ class Objective(Entity):
     """Who is responsible, accountable, consulted and informed."""
     kpis: list[Kpi] = []
     """How progress is measured."""
+    reviewed: Day | None = None
+    """Day someone last checked that this page is still true (YYYY-MM-DD); the review is
+    owed by the objective's accountable role (`raci.accountable`)."""
 
 
 class Theme(Entity):
@@ -393,6 +476,9 @@ class Theme(Entity):
     """Hashtags that go with it."""
     examples: list[Text] = []
     """Example posts."""
+    reviewed: Day | None = None
+    """Day someone last checked that this page is still true (YYYY-MM-DD); the review is
+    owed by the theme's owner (`owner`)."""
 
 
 class Step(Model):
@@ -425,6 +511,9 @@ class Workflow(Entity):
     """Objective the workflow serves."""
     steps: Annotated[list[Step], Field(min_length=1)]
     """Steps in order; at least one."""
+    reviewed: Day | None = None
+    """Day someone last checked that this page is still true (YYYY-MM-DD); the review is
+    owed by the accountable role of its objective (`objective`); the lead of the coordinating hub when it serves none."""
 
 
 # -- the kinds ------------------------------------------------------------------------------

@@ -14,9 +14,10 @@ own figure there (the mkdocs plugin after search indexing, `playbook export` bef
 
 from __future__ import annotations
 
+import datetime
 import posixpath
 import string
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +42,7 @@ from .model import (
     Theme,
     Workflow,
 )
+from .review import Review
 
 RACI_MATRIX_COLUMNS = 40
 """Above this many parties, a matrix is unreadable (and its size grows with objectives times
@@ -193,8 +195,11 @@ class Renderer:
         diagrams: Collection[str] = (),
         facts: Facts | None = None,
         cache: Cache | None = None,
+        reviews: Mapping[str, Review] | None = None,
     ) -> None:
         self.playbook = playbook
+        self.reviews: Mapping[str, Review] = reviews or {}
+        """Entity id -> its review standing; empty when the build measures none."""
         self.labels = labels
         self.say = Say(labels)
         self.facts = facts or Facts(playbook)
@@ -251,6 +256,7 @@ class Renderer:
             "links": links,
             "page_link": page_link,
             "page": here,
+            "review_texts": lambda review: self.review_texts(review, link),
         }
 
     # -- helpers for every page
@@ -266,6 +272,23 @@ class Renderer:
         amount, unit = int(value[:-1]), value[-1]
         key = {"m": "minutes", "h": "hours", "d": "days"}[unit] + ("_one" if amount == 1 else "")
         return self.say(key, n=amount)
+
+    def review_texts(self, review: Review, link: Callable[[str], Md]) -> tuple[Md | None, Md]:
+        """(the "may be out of date" note or None, the line saying when and by whom it was checked)."""
+        say, rule = self.say, self.say(f"review_rule_{review.entity.KIND}")
+        owner = {"owner": link(review.owner)} if review.owner else {"rule": rule}
+        suffix = "" if review.owner else "_nobody"
+        note = None
+        if review.overdue:
+            note = say("review_overdue" + suffix, age=str(review.age), period=str(review.period), **owner)
+        if review.reviewed is not None:
+            line = say("review_reviewed" + suffix, day=review.reviewed.isoformat(), **owner)
+        elif isinstance(review.changed, datetime.date):
+            line = say("review_changed" + suffix, day=review.changed.isoformat(), **owner)
+        else:
+            why = say(f"changed_{review.changed or 'uncommitted'}")
+            line = say("review_unknown" + suffix, why=why, **({"owner": owner["owner"]} if review.owner else {}))
+        return note, line
 
     def field_names(self, paths: tuple[tuple[str | int, ...], ...]) -> Md:
         """The fields where one entity names another, as a reader calls them."""
@@ -325,6 +348,7 @@ class Renderer:
             here,
             backlinks=self.facts.backlinks.get(entity.id, []),
             diagram=key,
+            review=self.reviews.get(entity.id),
             **context,
         )
         return Page(here, entity.label, markdown, source=entity.path, diagrams=(key,) if key else ())
@@ -338,6 +362,7 @@ class Renderer:
             "organization.md.j2",
             here,
             diagram=key,
+            review=self.reviews.get("organization"),
             organization=organization,
             charter=organization.charter,
             hub=hub,
@@ -504,6 +529,7 @@ def render_pages(
     diagrams: Collection[str] = (),
     facts: Facts | None = None,
     cache: Cache | None = None,
+    reviews: Mapping[str, Review] | None = None,
 ) -> dict[str, Page]:
     """Every page of a playbook that passed validation, keyed by path.
 
@@ -512,6 +538,7 @@ def render_pages(
     is among them gets a heading and the diagram's placeholder (`diagram_slot`), and names
     the key in `Page.diagrams`; the writer replaces the placeholder with its figure.
     `facts` lets a caller share one `Facts` with the diagrams; `cache` keeps the Jinja
-    environment between builds.
+    environment between builds; `reviews` (`review.reviews`) puts each page's review date,
+    owner and "may be out of date" note on it.
     """
-    return Renderer(playbook, labels, diagrams, facts, cache).pages()
+    return Renderer(playbook, labels, diagrams, facts, cache, reviews).pages()

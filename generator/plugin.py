@@ -42,7 +42,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import nest_paths
 
-from . import targets
+from . import review, targets
 from .cache import Cache
 from .diagrams.render import relative, retarget
 from .engine import ENGINES
@@ -69,6 +69,10 @@ class PlaybookConfig(base.Config):
     """Folder to keep rendered diagrams in between runs, relative to mkdocs.yml; none by default."""
     diagrams = c.Type(bool, default=True)
     """Draw the diagrams; `false` builds the pages without them (a faster preview)."""
+    review = c.Type(bool, default=True)
+    """Show each page's review date and owner, and the "may be out of date" note; `false` leaves them out."""
+    today = c.Optional(c.Type(str))
+    """The day reviews are measured against (YYYY-MM-DD); by default `PLAYBOOK_TODAY`, else the clock."""
 
 
 class PlaybookPlugin(BasePlugin[PlaybookConfig]):
@@ -197,9 +201,16 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 cache_dir=(self.root / cache_dir) if cache_dir else None,
                 diagrams=self.config.diagrams,
                 cache=self.cache,
+                **self._dates(),
             )
         except PlaybookError as exc:
             raise PluginError(str(exc)) from None
+
+    def _dates(self) -> dict[str, Any]:
+        """`today` and the files' git days for `generate`, when the site shows reviews."""
+        if not self.config.review:
+            return {}
+        return {"today": review.today(self.config.today), "changed": review.history(self.root)}
 
     def _urls_from(self, here: str, here_url: str) -> Callable[[str], str]:
         """Generated file (`roles/x.md`) -> its URL in this site (`roles/x/` or `roles/x.html`),

@@ -7,7 +7,9 @@ generator. Nothing here imports mkdocs.
 
 from __future__ import annotations
 
+import datetime
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from .pages import SECTIONS, Page, diagram_path, fill_slots, render_pages
 from .project import Result, validate
 from .reference import PAGE_PATH as REFERENCE_PATH
 from .reference import reference_markdown
+from .review import Missing, reviews
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,8 @@ def generate(
     cache_dir: Path | None = None,
     diagrams: bool = True,
     cache: Cache | None = None,
+    today: datetime.date | None = None,
+    changed: Mapping[str, datetime.date | Missing] | None = None,
 ) -> Output:
     """Validate the playbook under `root` and, if it has no errors, generate every page.
 
@@ -90,19 +95,34 @@ def generate(
     `cache` is the build's or the `serve` session's (see `cache.Cache`): with it, an
     unchanged project gives the last output again, and a changed one re-reads only the
     files and redraws only the diagrams that changed.
+    `today` (see `review.today`) puts each entity's review standing on its page, measured
+    against that day; `changed` (`review.history`) gives the git day of files never reviewed.
     """
+    dates = Dates(today, changed)
     if cache is None:
-        return _generate(root, language, engine, cache_dir, diagrams, None)
-    key = (str(root), source_stamp(root), language, engine, str(cache_dir), diagrams)
+        return _generate(root, language, engine, cache_dir, diagrams, None, dates)
+    key = (str(root), source_stamp(root), language, engine, str(cache_dir), diagrams, dates.key())
     return cache.output(
         key,
-        lambda: _generate(root, language, engine, cache_dir, diagrams, cache),
+        lambda: _generate(root, language, engine, cache_dir, diagrams, cache, dates),
         keep=lambda output: not output.result.errors,
     )
 
 
+@dataclass(frozen=True)
+class Dates:
+    """The day a build measures reviews against, and the files' git days."""
+
+    today: datetime.date | None = None
+    changed: Mapping[str, datetime.date | Missing] | None = None
+
+    def key(self) -> object:
+        return (self.today, tuple(sorted(self.changed.items())) if self.changed is not None else None)
+
+
 def _generate(
-    root: Path, language: str, engine: str, cache_dir: Path | None, diagrams: bool, cache: Cache | None
+    root: Path, language: str, engine: str, cache_dir: Path | None, diagrams: bool, cache: Cache | None,
+    dates: Dates = Dates(),
 ) -> Output:
     result = validate(root, cache)
     labels = get_labels(language)
@@ -116,7 +136,10 @@ def _generate(
     )
     svgs = {diagram_path(key): svg for key, (_figure, svg) in sorted(rendered.items())}
     figures = {key: figure for key, (figure, _svg) in rendered.items()}
-    pages = render_pages(result.playbook, labels, diagrams=figures.keys(), facts=facts, cache=cache)
+    standing = reviews(result.playbook, dates.today, dates.changed) if dates.today else None
+    pages = render_pages(
+        result.playbook, labels, diagrams=figures.keys(), facts=facts, cache=cache, reviews=standing
+    )
     pages[REFERENCE_PATH] = Page(REFERENCE_PATH, labels("format_reference"), reference_markdown(labels("format_reference")))
     return Output(result, pages, svgs, labels.language, figures)
 

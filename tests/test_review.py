@@ -1,0 +1,236 @@
+"""Review dates and owners: the owner rule of every kind, the "may be out of date" note, git
+days in real repositories (a shallow clone too), and the one place "today" comes from.
+
+Golden pages for a fresh, a stale and a never-reviewed entity of the sample live in
+tests/golden/review/, rendered with a fixed day and fixed git days, never the clock.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import markdown
+import pytest
+
+from generator.errors import UsageError
+from generator.escape import sanitize_html
+from generator.model import Department, ReviewEvery
+from generator.reference import reference_markdown
+from generator.review import history, owner_of, review_of, reviews, today
+from generator.site import Output, generate
+
+from .conftest import REPO, copy_project, need_tool
+from .golden import check_folder
+
+GOLDEN = Path(__file__).parent / "golden" / "review"
+DAY = datetime.date(2026, 11, 30)
+SHOWN = (
+    "departments/marketing.md",  # reviewed 2026-10-01: fresh
+    "channels/x-care.md",  # reviewed 2026-03-02, channels every 13 weeks: stale
+    "themes/barista-banter.md",  # never reviewed, changed 2026-01-05 by git: stale
+    "roles/ceo.md",  # never reviewed, no git day: reports to nobody, so reviews its own page
+    "organization/index.md",
+)
+
+
+def fixed_changed(out: Output) -> dict[str, datetime.date | str]:
+    """Git days for the sample as if from a history: one old change, one shallow, the rest recent."""
+    changed: dict[str, datetime.date | str] = {
+        entity.path: datetime.date(2026, 11, 2) for entity in out.result.playbook.all_entities()
+    }
+    changed["playbook/themes/barista-banter.yml"] = datetime.date(2026, 1, 5)
+    changed["org/roles/ceo.yml"] = "shallow"
+    return changed
+
+
+@pytest.fixture(scope="module")
+def sample() -> Output:
+    plain = generate(REPO, diagrams=False)
+    return generate(REPO, diagrams=False, today=DAY, changed=fixed_changed(plain))
+
+
+@pytest.fixture(scope="module")
+def sample_id() -> Output:
+    plain = generate(REPO, diagrams=False)
+    return generate(REPO, language="id", diagrams=False, today=DAY, changed=fixed_changed(plain))
+
+
+def test_golden_review_pages(sample: Output, sample_id: Output) -> None:
+    files = {f"en/{path}": sample.pages[path].markdown for path in SHOWN}
+    files.update({f"id/{path}": sample_id.pages[path].markdown for path in SHOWN[:3]})
+    check_folder(GOLDEN, files, ".md")
+
+
+def test_only_pages_past_their_period_carry_the_note(sample: Output) -> None:
+    standing = reviews(sample.result.playbook, DAY, fixed_changed(sample))
+    late = sorted(entity_id for entity_id, review in standing.items() if review.overdue)
+    assert late == ["barista-banter", "x-care"]
+    assert standing["x-care"].period == 91 and standing["x-care"].age == 273
+    assert standing["marketing"].period == 180 and standing["marketing"].age == 60
+    for path, page in sample.pages.items():
+        entity_id = path.rsplit("/", 1)[-1].removesuffix(".md")
+        if page.source:
+            has_note = "!!! warning" in page.markdown
+            assert has_note == (entity_id in late), path
+
+
+def test_without_a_day_pages_show_no_review() -> None:
+    out = generate(REPO, diagrams=False)
+    assert not any("Last reviewed" in p.markdown or "Last changed" in p.markdown for p in out.pages.values())
+
+
+def test_owner_rule_of_every_kind(sample: Output) -> None:
+    playbook = sample.result.playbook
+    org = playbook.organization
+    assert org is not None
+    hub_lead = playbook.departments[org.hub or ""].lead
+    expected = {
+        "organization": hub_lead,
+        "marketing": "head-of-marketing",  # department: its lead
+        "copywriter": playbook.roles["copywriter"].reports_to,  # role: its manager
+        "ceo": "ceo",  # role reporting to nobody: itself
+        "brand-reputation": playbook.objectives["brand-reputation"].raci.accountable,
+        "barista-banter": playbook.themes["barista-banter"].owner,
+        "x-care": "care-manager",
+        "reach": hub_lead,  # metric: the hub's lead
+        "crisis-escalation": playbook.objectives[playbook.workflows["crisis-escalation"].objective or ""].raci.accountable,
+    }
+    for entity_id, owner in expected.items():
+        entity = org if entity_id == "organization" else playbook.entity(entity_id)
+        assert entity is not None and owner
+        assert owner_of(entity, playbook) == owner, entity_id
+
+
+def test_a_rule_that_names_nobody_says_what_to_fix() -> None:
+    out = generate(REPO, diagrams=False)
+    playbook = out.result.playbook
+    leaderless = Department.from_data({"title": "Lab", "summary": "Tries things."}, id="lab", path="org/departments/lab.yml")
+    playbook_copy = type(playbook)(**{**playbook.__dict__, "departments": {**playbook.departments, "lab": leaderless}})
+    review = review_of(leaderless, playbook_copy, DAY, {"org/departments/lab.yml": datetime.date(2025, 1, 1)})
+    assert review.owner is None and review.overdue
+    from generator.labels import get_labels
+    from generator.pages import Renderer
+
+    renderer = Renderer(playbook_copy, get_labels("en"), reviews={"lab": review})
+    page = renderer.department_page(leaderless).markdown
+    assert "no role owes it a review (name the department's lead)" in page
+    assert "Last changed 2025-01-01" in page
+
+
+def test_the_format_reference_states_each_owner_rule() -> None:
+    text = reference_markdown("Format reference")
+    for rule in (
+        "owed by the department's lead",
+        "owed by the role it reports to",
+        "owed by the objective's accountable role",
+        "owed by the theme's owner",
+        "owed by the channel's owner",
+        "owed by the lead of the coordinating hub",
+        "owed by the accountable role of its objective",
+    ):
+        assert rule in " ".join(text.split()), rule
+    assert "review_every" in text
+
+
+def test_periods_in_days_and_weeks() -> None:
+    periods = ReviewEvery.model_validate({"default": "30d", "channel": "2w"})
+    assert periods.days("channel") == 14 and periods.days("role") == 30
+    assert ReviewEvery().days("theme") == 180
+
+
+def test_the_note_survives_the_sanitizer(sample: Output) -> None:
+    text = sample.pages["channels/x-care.md"].markdown
+    html = sanitize_html(markdown.markdown(text, extensions=["tables", "toc", "admonition"]))
+    assert '<div class="admonition warning">' in html
+    assert '<p class="admonition-title">May be out of date</p>' in html
+    assert '<a href="../roles/care-manager.md">Care Manager</a> owes it a review' in html
+    assert "<em>Last reviewed 2026-03-02 by" in html
+
+
+# --- today ------------------------------------------------------------------------------------
+
+
+def test_today_comes_from_the_setting_then_the_environment() -> None:
+    assert today("2026-11-30", {}) == DAY
+    assert today(None, {"PLAYBOOK_TODAY": "2026-01-02"}) == datetime.date(2026, 1, 2)
+    assert today("2026-11-30", {"PLAYBOOK_TODAY": "2026-01-02"}) == DAY
+    with pytest.raises(UsageError, match="PLAYBOOK_TODAY is '30/11/2026', which is not a day"):
+        today(None, {"PLAYBOOK_TODAY": "30/11/2026"})
+    with pytest.raises(UsageError, match="the today setting is 'monday'"):
+        today("monday", {})
+
+
+# --- git days, in real repositories -----------------------------------------------------------
+
+
+def _git(folder: Path, *args: str, day: str | None = None) -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Lead",
+        "GIT_AUTHOR_EMAIL": "lead@example.com",
+        "GIT_COMMITTER_NAME": "Lead",
+        "GIT_COMMITTER_EMAIL": "lead@example.com",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    if day:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"{day}T12:00:00+00:00"
+    done = subprocess.run(["git", *args], cwd=folder, env=env, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+@pytest.fixture
+def repository(tmp_path: Path) -> Path:
+    """The sample in a git repository of three commits on three days, plus one uncommitted file."""
+    if shutil.which("git") is None:
+        need_tool("git is not installed")
+    project = copy_project(REPO, tmp_path / "repo")
+    _git(project, "init", "-q", "-b", "main")
+    _git(project, "add", ".")
+    _git(project, "commit", "-q", "-m", "first", day="2025-06-01")
+    (project / "playbook/themes/cafe-news.yml").write_text(
+        (project / "playbook/themes/cafe-news.yml").read_text(encoding="utf-8") + "# checked\n", encoding="utf-8"
+    )
+    _git(project, "commit", "-q", "-am", "second", day="2026-02-10")
+    (project / "playbook/metrics/reach.yml").write_text(
+        (project / "playbook/metrics/reach.yml").read_text(encoding="utf-8") + "# checked\n", encoding="utf-8"
+    )
+    _git(project, "commit", "-q", "-am", "third", day="2026-11-20")
+    return project
+
+
+def test_git_days_are_those_of_the_last_commit_touching_each_file(repository: Path) -> None:
+    (repository / "playbook/themes/new-thing.yml").write_text("title: New\n", encoding="utf-8")
+    found = history(repository)
+    assert found["playbook/themes/cafe-news.yml"] == datetime.date(2026, 2, 10)
+    assert found["playbook/metrics/reach.yml"] == datetime.date(2026, 11, 20)
+    assert found["org/roles/ceo.yml"] == datetime.date(2025, 6, 1)
+    assert found["playbook/themes/new-thing.yml"] == "uncommitted"
+
+
+def test_a_shallow_clone_says_why_a_day_is_missing(repository: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    _git(tmp_path, "clone", "-q", "--depth", "2", repository.as_uri(), str(clone))
+    found = history(clone)
+    # two commits are there: the file the newer one changed has its true day ...
+    assert found["playbook/metrics/reach.yml"] == datetime.date(2026, 11, 20)
+    # ... the boundary commit lists every file, changed there or earlier: no day is sure
+    assert found["playbook/themes/cafe-news.yml"] == "shallow"
+    assert found["org/roles/ceo.yml"] == "shallow"
+    out = generate(clone, diagrams=False, today=DAY, changed=found)
+    page = out.pages["roles/ceo.md"].markdown
+    assert "the last change is unknown: the site was built from a shallow clone" in page
+    assert "2026-02-10" not in page and "2026-11-20" not in page
+
+
+def test_outside_git_every_file_says_so(tmp_path: Path) -> None:
+    project = copy_project(REPO, tmp_path / "plain")
+    found = history(project)
+    assert set(found.values()) == {"no-git"}
+    assert "playbook/channels/x-care.yml" in found
+    page = generate(project, diagrams=False, today=DAY, changed=found).pages["roles/ceo.md"].markdown
+    assert "the playbook is not in a git repository" in page
