@@ -297,6 +297,35 @@ def build_command(config_file: str | None, strict: bool, site_dir: str | None, q
         swap_in(work, real, "playbook build")
 
 
+@main.command("stale")
+@config_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="Plain text for the terminal, Markdown for an issue, JSON for scripts.",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 when a page is past its review period.")
+@click.option("--today", metavar="YYYY-MM-DD", default=None, help="The day to measure against (default: PLAYBOOK_TODAY, else the clock).")
+def stale_command(config_file: str | None, fmt: str, strict: bool, today: str | None) -> None:
+    """List the pages past their review period, by the role that owes the review."""
+    from . import review
+    from .stale import StaleReport
+
+    root = find_project(config_file)
+    day = review.today(today)
+    result = validate(root)
+    if result.errors:
+        click.echo(format_problems(result.errors, "text"), nl=False, err=True)
+        sys.exit(1)
+    report = StaleReport.of(result.playbook, review.reviews(result.playbook, day, review.history(root)), day)
+    click.echo({"text": report.text, "markdown": report.markdown, "json": report.json}[fmt](), nl=False)
+    if strict and report.late:
+        sys.exit(1)
+
+
 def _no_dirty(value: bool) -> bool:
     if value:
         raise click.UsageError(

@@ -234,3 +234,76 @@ def test_outside_git_every_file_says_so(tmp_path: Path) -> None:
     assert "playbook/channels/x-care.yml" in found
     page = generate(project, diagrams=False, today=DAY, changed=found).pages["roles/ceo.md"].markdown
     assert "the playbook is not in a git repository" in page
+
+
+# --- playbook stale ---------------------------------------------------------------------------
+
+
+def _stale(project: Path, *args: str) -> tuple[int, str, str]:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    done = CliRunner().invoke(main, ["stale", "-f", str(project / "mkdocs.yml"), *args])
+    return done.exit_code, done.stdout, done.stderr
+
+
+@pytest.fixture
+def plain_copy(tmp_path: Path) -> Path:
+    """The sample outside git: only `reviewed` days count."""
+    return copy_project(REPO, tmp_path / "plain")
+
+
+def test_stale_lists_late_pages_by_owner(plain_copy: Path) -> None:
+    code, out, _ = _stale(plain_copy, "--today", "2026-11-30")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[:3] == [
+        "Care Manager (care-manager)",
+        "  playbook/channels/x-care.yml: channel 'Kopi Nusantara Care on X', 273 days since reviewed "
+        "2026-03-02 (due every 91 days)",
+        "1 page past review on 2026-11-30, owed by 1 owner; 93 pages with no known date",
+    ]
+    assert "  org/roles/ceo.yml: age unknown (no-git)" in lines
+
+
+def test_stale_strict_fails_only_when_a_page_is_late(plain_copy: Path) -> None:
+    assert _stale(plain_copy, "--strict", "--today", "2026-11-30")[0] == 1
+    assert _stale(plain_copy, "--strict", "--today", "2026-04-01")[0] == 0
+
+
+def test_stale_json_and_markdown(plain_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    monkeypatch.setenv("PLAYBOOK_TODAY", "2027-01-15")
+    code, out, _ = _stale(plain_copy, "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["today"] == "2027-01-15"
+    late = {i["id"]: i for i in data["late"]}
+    assert set(late) == {"x-care"}  # marketing, reviewed 2026-10-01, is 106 days old of 180
+    assert late["x-care"] == {
+        "id": "x-care", "kind": "channel", "title": "Kopi Nusantara Care on X",
+        "file": "playbook/channels/x-care.yml", "owner": "care-manager", "owner_title": "Care Manager",
+        "reviewed": "2026-03-02", "changed": None, "age_days": 319, "period_days": 91,
+    }
+    assert data["unknown"][0]["unknown_because"] == "no-git"
+    code, out, _ = _stale(plain_copy, "--format", "markdown")
+    assert out.startswith("# Pages past their review date on 2027-01-15\n\n## Care Manager (1 page)\n")
+
+
+def test_stale_says_what_is_wrong_with_its_input(plain_copy: Path) -> None:
+    code, _, err = _stale(plain_copy, "--today", "tomorrow")
+    assert code == 2 and "the today setting is 'tomorrow', which is not a day" in err
+    (plain_copy / "org/roles/ceo.yml").write_text("title: [\n", encoding="utf-8")
+    code, out, err = _stale(plain_copy, "--today", "2026-11-30")
+    assert code == 1 and out == "" and "org/roles/ceo.yml:" in err and "[syntax]" in err
+
+
+def test_stale_orders_owners_by_title_and_pages_oldest_first(plain_copy: Path) -> None:
+    import json
+
+    data = json.loads(_stale(plain_copy, "--format", "json", "--today", "2027-09-30")[1])
+    assert [(i["id"], i["owner_title"], i["age_days"]) for i in data["late"]] == [
+        ("x-care", "Care Manager", 577),
+        ("marketing", "Head of Marketing", 364),
+    ]
