@@ -26,11 +26,13 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     PlainValidator,
     StrictFloat,
     StrictInt,
     StringConstraints,
+    Tag,
     ValidationInfo,
 )
 from pydantic.fields import FieldInfo
@@ -53,6 +55,8 @@ MARKDOWN_MAX = 20_000
 URL_PATTERN = r"^(https?://[^\s<>\"'`\\]+|mailto:[^\s<>\"'`\\]+)$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 PERIOD_PATTERN = r"^[1-9][0-9]{0,3}[dw]$"
+TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+TIME_ZONE_PATTERN = r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$"
 DEFAULT_REVIEW_PERIOD = "180d"
 """How long a page stays true without a review when organization.yml says nothing."""
 
@@ -176,6 +180,34 @@ Period = Annotated[
 ]
 """A review period: `<n>d` (days) or `<n>w` (weeks)."""
 
+LocalTime = Annotated[
+    str,
+    StringConstraints(pattern=TIME_PATTERN),
+    Wording("time", invalid="'{value}' is not a time of day; write it as HH:MM on a 24-hour clock, such as 09:00 "
+            "or 19:30"),
+]
+"""A time of day, HH:MM, in the organization's time zone."""
+
+
+def _known_zone(value: str) -> str:
+    """An IANA time zone this machine knows (Asia/Jakarta); said like a broken pattern."""
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise PydanticCustomError("string_pattern_mismatch", "not a time zone") from None
+    return value
+
+
+TimeZone = Annotated[
+    str,
+    StringConstraints(pattern=TIME_ZONE_PATTERN),
+    AfterValidator(_known_zone),
+    Wording("time-zone", invalid="'{value}' is not a time zone; write an IANA name such as Asia/Jakarta, "
+            "Asia/Makassar or Europe/Amsterdam"),
+]
+
 RoleId = Annotated[Id, Ref("role")]
 DepartmentId = Annotated[Id, Ref("department")]
 PartyId = Annotated[Id, Ref("role", "department")]
@@ -192,6 +224,8 @@ Platform = Literal[
 Purpose = Literal["brand", "promotion", "sales", "care", "community", "recruitment", "news"]
 Goal = Literal["branding", "marketing", "selling", "service"]
 Focus = Literal["retention", "acquisition", "expansion"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Per = Literal["day", "week", "month"]
 ThemeKind = Literal[
     "informative", "inspirational", "educational", "promotional", "entertaining", "community"
 ]
@@ -316,6 +350,9 @@ class Organization(Entity):
     owed by the lead of the coordinating hub (`hub`)."""
     review_every: ReviewEvery = Field(default_factory=ReviewEvery)
     """How long a page stays true without a review, by default and per kind (`180d`, `26w`)."""
+    time_zone: TimeZone | None = None
+    """IANA time zone of the posting times in theme cadences, such as `Asia/Jakarta`; the calendar
+    file carries it. Without it, times are local wherever the calendar is opened."""
 
 
 class Department(Entity):
@@ -413,6 +450,8 @@ class Channel(Entity):
     """First answer to comments and messages: `<n>m`, `<n>h` or `<n>d`."""
     objectives: list[ObjectiveId] = []
     """Objectives the account serves."""
+    max_posts_per_day: Annotated[int, Field(ge=1, le=100, strict=True)] | None = None
+    """Most posts the account should carry in one day (1-100); the calendar warns on days the themes' cadences exceed it."""
     reviewed: Day | None = None
     """Day someone last checked that this page is still true (YYYY-MM-DD); the review is
     owed by the channel's owner (`owner`)."""
@@ -452,6 +491,49 @@ class Objective(Entity):
     owed by the objective's accountable role (`raci.accountable`)."""
 
 
+class Slot(Model):
+    """When a theme is posted: one post at each time (`at`) of each posting day, on each channel."""
+
+    PLACE: ClassVar[str] = " in this cadence"
+    """Said after a missing key, so the user knows which mapping lacks it."""
+
+    per: Per
+    """The period posts are counted in: `day`, `week` or `month`."""
+    posts: Annotated[int, Field(ge=1, le=31, strict=True)] | None = None
+    """Posts in each period on each channel. Per day: one per time in `at`. Per week: one per day in
+    `days` and time, or spread from Monday when `days` is left out. Per month: up to 4, in spread weeks."""
+    days: list[Weekday] = []
+    """Weekdays it is posted on (`mon` … `sun`): per day, only these (every day when left out); per
+    week, each of these; per month, the one weekday of its posts (Monday when left out)."""
+    at: Annotated[list[LocalTime], Field(min_length=1)] = ["09:00"]
+    """Local times of day (HH:MM, in the organization's `time_zone`); 09:00 when left out."""
+    channels: list[Id] = []
+    """Which of the theme's channels carry these posts; all of them when left out."""
+    format: Text | None = None
+    """The format of these posts, such as `reel`; one of the theme's `formats` (its first when left out)."""
+    starts: Day | None = None
+    """First day of a campaign's posts (YYYY-MM-DD); the slot runs from the start when left out."""
+    ends: Day | None = None
+    """Last day of a campaign's posts (YYYY-MM-DD); the slot runs on when left out."""
+
+
+def _cadence_form(value: Any) -> str:
+    """Which form of cadence a value is written in: a list of slots, one slot, or text."""
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "dict"
+    return "str"
+
+
+Cadence = Annotated[
+    Annotated[list[Slot], Field(min_length=1), Tag("list")] | Annotated[Slot, Tag("dict")] | Annotated[Note, Tag("str")],
+    Discriminator(_cadence_form),
+    Wording("type", expected="a list of slots (per, posts, days, at, channels) or text"),
+]
+"""A theme's cadence: slots the calendar can place, or (as before) a sentence it cannot."""
+
+
 class Theme(Entity):
     """A content theme or pillar (playbook/themes/<id>.yml)."""
 
@@ -468,14 +550,21 @@ class Theme(Entity):
     """Accounts that carry the theme."""
     owner: RoleId | None = None
     """Role that plans the theme."""
-    cadence: Note | None = None
-    """How often it is posted."""
+    cadence: Cadence | None = None
+    """How often it is posted: a list of slots (`per`, `posts`, `days`, `at`, `channels`) that the
+    content calendar places, or a sentence (still valid, but it puts nothing on the calendar)."""
     formats: list[Text] = []
     """Formats: carousel, short video, live…"""
     hashtags: list[Text] = []
     """Hashtags that go with it."""
     examples: list[Text] = []
     """Example posts."""
+
+    @property
+    def slots(self) -> list[Slot]:
+        """The cadence's slots: none when it is text or left out."""
+        cadence = self.cadence
+        return cadence if isinstance(cadence, list) else [cadence] if isinstance(cadence, Slot) else []
     reviewed: Day | None = None
     """Day someone last checked that this page is still true (YYYY-MM-DD); the review is
     owed by the theme's owner (`owner`)."""

@@ -25,6 +25,7 @@ import jinja2
 from markupsafe import Markup
 
 from .cache import Cache
+from .cadence import WEEKDAYS, month_weeks, slot_channels, slot_format, weekdays
 from .escape import Md, html_text, md_block, md_inline, md_text, md_url
 from .facts import RACI_LETTERS, Facts, by_title, raci_parties, sort_key
 from .labels import Labels
@@ -39,6 +40,7 @@ from .model import (
     Organization,
     Playbook,
     Role,
+    Slot,
     Theme,
     Workflow,
 )
@@ -257,6 +259,8 @@ class Renderer:
             "page_link": page_link,
             "page": here,
             "review_texts": lambda review: self.review_texts(review, link),
+            "cadence_text": lambda theme: self.cadence_text(theme, links),
+            "cadence_short": self.cadence_short,
         }
 
     # -- helpers for every page
@@ -289,6 +293,46 @@ class Renderer:
             why = say(f"changed_{review.changed or 'uncommitted'}")
             line = say("review_unknown" + suffix, why=why, **({"owner": owner["owner"]} if review.owner else {}))
         return note, line
+
+    def cadence_text(self, theme: Theme, links: Callable[[Iterable[str]], Md]) -> Md:
+        """A theme's cadence: its text, one slot in words, or one nested list item per slot."""
+        if isinstance(theme.cadence, str):
+            return md_inline(theme.cadence)
+        said = [self.slot_text(theme, slot, links) for slot in theme.slots]
+        return said[0] if len(said) == 1 else Md("".join(f"\n    - {line}" for line in said))
+
+    def cadence_short(self, theme: Theme, channel: str | None = None) -> Md:
+        """A theme's cadence for a table cell: its text, or when its slots are (on `channel`, if given)."""
+        if isinstance(theme.cadence, str):
+            return md_inline(theme.cadence)
+        said = [self.slot_when(s) for s in theme.slots if channel is None or channel in slot_channels(theme, s)]
+        return Md("; ".join(said)) if said else self.say("dash")
+
+    def slot_text(self, theme: Theme, slot: Slot, links: Callable[[Iterable[str]], Md]) -> Md:
+        """One slot in words: when, on which channels, in which format, in which campaign window."""
+        say = self.say
+        text = say("cadence_channels", slot=self.slot_when(slot), channels=links(slot_channels(theme, slot)))
+        if slot_format(theme, slot):
+            text = say("cadence_format", slot=text, format=md_inline(slot_format(theme, slot)))
+        if slot.starts or slot.ends:
+            key = "cadence_window" if slot.starts and slot.ends else "cadence_from" if slot.starts else "cadence_until"
+            text = say(key, slot=text, starts=slot.starts or "", ends=slot.ends or "")
+        return text
+
+    def slot_when(self, slot: Slot) -> Md:
+        """The days and times of a slot in words: "every week on Tue, Fri at 19:00"."""
+        say = self.say
+        days = Md(say.plain("list_separator").join(say.plain(f"weekday_{WEEKDAYS[d]}") for d in weekdays(slot)))
+        times = Md(say.plain("list_separator").join(slot.at))
+        weeks = month_weeks(slot)
+        if weeks is not None:
+            text = say("cadence_monthly", weeks=Md(say.plain("cadence_and").join(say.plain(f"week_{w}") for w in weeks)),
+                       day=days, times=times)
+        elif slot.per == "day" and not slot.days:
+            text = say("cadence_daily", times=times)
+        else:
+            text = say("cadence_days" if slot.per == "day" else "cadence_weekly", days=days, times=times)
+        return text
 
     def field_names(self, paths: tuple[tuple[str | int, ...], ...]) -> Md:
         """The fields where one entity names another, as a reader calls them."""

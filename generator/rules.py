@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from . import cadence
 from .errors import Problems
 from .load import Sources
 from .model import ID_PATTERN, KINDS, Entity, Playbook, ReferenceField
@@ -88,6 +89,7 @@ def check(playbook: Playbook, sources: Sources) -> Problems:
     _check_raci(playbook, sources, problems)
     _check_usage(playbook, sources, problems)
     _check_themes(playbook, sources, problems)
+    cadence.check(playbook, sources, problems)
     return problems
 
 

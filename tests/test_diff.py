@@ -147,7 +147,7 @@ steps:
     (repo / "playbook/themes/cafe-news.yml").unlink()
     commit(repo, "added-removed")
 
-    edit(repo, "playbook/themes/brew-at-home.yml", "cadence: 2 short videos a week", "cadence: 3 short videos a week")
+    edit(repo, "playbook/themes/brew-at-home.yml", "    days: [mon, thu]", "    days: [mon, wed, thu]")
     edit(repo, "org/departments/customer-care.yml", "parent: ", "parent: marketing\n# was: ")
     commit(repo, "edits")
     return repo

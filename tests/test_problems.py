@@ -97,5 +97,6 @@ def test_every_rule_has_a_case() -> None:
         "unknown-key", "type", "enum", "id", "url", "duration", "percent", "reference",
         "duplicate-id", "cycle", "lead", "share-total", "raci", "unused-role",
         "unused-metric", "no-operators", "theme-channel", "no-kpi", "layout", "date", "period",
+        "time", "time-zone", "cadence", "cadence-text", "cadence-channels", "posts-per-day",
     }
     assert rules <= seen, sorted(rules - seen)
