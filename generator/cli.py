@@ -326,6 +326,55 @@ def stale_command(config_file: str | None, fmt: str, strict: bool, today: str | 
         sys.exit(1)
 
 
+@main.command("calendar")
+@config_option
+@click.option("--from", "first", metavar="YYYY-MM-DD", default=None,
+              help="First day (default: the Monday of this week; see --today).")
+@click.option("--weeks", type=click.IntRange(1, 104), default=4, show_default=True, help="How many weeks.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["ics", "csv", "md"]),
+    default="md",
+    show_default=True,
+    help="ics for a calendar app, csv for the team's sheet, md for reading.",
+)
+@click.option("--language", default=None, help="Label language, en or id (default: theme.language in mkdocs.yml).")
+@click.option("--today", metavar="YYYY-MM-DD", default=None, help="Today (default: PLAYBOOK_TODAY, else the clock).")
+def calendar_command(
+    config_file: str | None, first: str | None, weeks: int, fmt: str, language: str | None, today: str | None
+) -> None:
+    """Print the planned posts of the themes' cadences as iCalendar, CSV or Markdown."""
+    import datetime
+
+    from . import review
+    from .exports import ics, plan_csv, plan_markdown
+    from .labels import get_labels
+    from .plan import week_of
+
+    root = find_project(config_file)
+    day = review.today(today)
+    try:
+        start = datetime.date.fromisoformat(first) if first else week_of(day)
+    except ValueError:
+        raise click.BadParameter(f"'{first}' is not a day; write it as YYYY-MM-DD", param_hint="'--from'") from None
+    result = validate(root)
+    if result.errors:
+        click.echo(format_problems(result.errors, "text"), nl=False, err=True)
+        sys.exit(1)
+    labels = get_labels(language or _theme_language(_config_path(config_file, root)))
+    if fmt == "ics":
+        text = ics(result.playbook, labels, start, weeks, day)
+    elif fmt == "csv":
+        text = plan_csv(result.playbook, labels, start, weeks)
+    else:
+        text = plan_markdown(result.playbook, labels, start, weeks)
+    # bytes as they are: iCalendar and CSV end their lines with CRLF, which text mode would touch
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.buffer.flush()
+
+
 def _no_dirty(value: bool) -> bool:
     if value:
         raise click.UsageError(

@@ -52,7 +52,7 @@ parties): the RACI page then lists each objective's parties by letter instead.""
 
 SECTIONS = {
     "organization": ("organization", "departments", "roles", "raci", "coordination"),
-    "playbook": ("playbook", "objectives", "themes", "channels", "metrics", "workflows"),
+    "playbook": ("playbook", "objectives", "themes", "channels", "metrics", "workflows", "calendar"),
 }
 """The two groups of index pages, each led by its overview page (see `index_pages`)."""
 

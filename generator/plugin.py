@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections.abc import Callable
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -50,12 +52,15 @@ from .errors import PlaybookError
 from .escape import html_text, sanitize_html, url_path, url_text
 from .labels import get_labels
 from .pages import fill_slots
+from .plan import PAGE_PATH as CALENDAR_PATH
 from .reference import PAGE_PATH as REFERENCE_PATH
 from .site import Output, generate
 
 # named "playbook", so that messages read "playbook: org/roles/x.yml:4:13: …"; under
 # mkdocs.plugins, so warnings count for --strict
 log = get_plugin_logger("playbook")
+_MD_HREF = re.compile(r'href="([^":#?]+\.md)"')
+"""A relative link to a generated page's Markdown file, as the calendar's HTML views write them."""
 
 
 class PlaybookConfig(base.Config):
@@ -169,7 +174,14 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         generated = self.output.pages.get(page.file.src_uri) if self.output else None
         if generated is None or not page.file.generated_by:
             return html_text
-        return sanitize_html(html_text)  # the diagram placeholders pass; their figures come later
+        cleaned = sanitize_html(html_text)  # the diagram placeholders pass; their figures come later
+        if page.file.src_uri == CALENDAR_PATH:  # its views are HTML, with links to the .md pages
+            urls = self._urls_from(page.file.src_uri, page.file.url)
+            folder = posixpath.dirname(page.file.src_uri)
+            cleaned = _MD_HREF.sub(
+                lambda m: f'href="{html_escape(urls(posixpath.normpath(posixpath.join(folder, m.group(1)))))}"', cleaned
+            )
+        return cleaned
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         generated = self.output.pages.get(page.file.src_uri) if self.output else None
@@ -207,9 +219,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             raise PluginError(str(exc)) from None
 
     def _dates(self) -> dict[str, Any]:
-        """`today` and the files' git days for `generate`, when the site shows reviews."""
+        """`today` (for the calendar) and, when the site shows reviews, the files' git days."""
         if not self.config.review:
-            return {}
+            return {"today": review.today(self.config.today)}
         return {"today": review.today(self.config.today), "changed": review.history(self.root)}
 
     def _urls_from(self, here: str, here_url: str) -> Callable[[str], str]:

@@ -109,3 +109,53 @@ def test_a_fresh_page_has_no_note(browser, site_url: str) -> None:
         assert measured["line"] == "Last reviewed 2026-10-01 by Head of Marketing."
     finally:
         context.close()
+
+
+CALENDAR = """() => {
+    const visible = e => e && e.offsetParent !== null;
+    const wide = document.querySelector('.playbook-calendar--wide');
+    const narrow = document.querySelector('.playbook-calendar--narrow');
+    const shown = [...document.querySelectorAll('.playbook-calendar')].filter(visible);
+    const texts = shown.flatMap(c => [...c.querySelectorAll('a, small, .playbook-post__time, th, h3')]);
+    const table = wide ? wide.querySelector('table') : null;
+    return {
+        pageOverflow: document.documentElement.scrollWidth - window.innerWidth,
+        wideShown: visible(wide),
+        narrowShown: visible(narrow),
+        tableOverflow: table && visible(table) ? table.scrollWidth - table.parentElement.clientWidth : 0,
+        smallestFont: Math.min(...texts.map(e => parseFloat(getComputedStyle(e).fontSize))),
+        firstDay: narrow ? narrow.querySelector('h3').textContent : null,
+    };
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_calendar_reads_on_a_laptop_and_a_phone(browser, site_url: str, viewport: str, scheme: str) -> None:
+    """A table of days x channels on a laptop, a list by day on a phone; nothing wider than the
+    screen, no text under 12px, and a post's theme links to the theme's page."""
+    width, height = VIEWPORTS[viewport]
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+    page = context.new_page()
+    try:
+        page.goto(site_url + "playbook/")
+        assert page.locator('a.md-nav__link[href$="calendar/"]').count() >= 1
+        page.goto(site_url + "calendar/")
+        if scheme == "dark":
+            page.evaluate("""() => { document.body.setAttribute('data-md-color-scheme', 'slate'); }""")
+        measured = page.evaluate(CALENDAR)
+        shots = os.environ.get("PLAYBOOK_SHOTS")
+        if shots:
+            Path(shots).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(Path(shots) / f"calendar-{viewport}-{scheme}.png"))
+        assert measured["pageOverflow"] <= 0
+        assert measured["tableOverflow"] <= 0, "the week table is wider than the content column"
+        assert measured["wideShown"] == (viewport == "laptop")
+        assert measured["narrowShown"] == (viewport == "phone")
+        assert measured["smallestFont"] >= 12
+        assert measured["firstDay"] == "Mon 30 November"
+        link = page.locator(".playbook-calendar a", has_text="Brew at home").locator("visible=true").first
+        link.click()
+        page.wait_for_url(re.compile(r".*/themes/brew-at-home/$"))
+    finally:
+        context.close()

@@ -281,7 +281,7 @@ def assert_no_markup_from_data(html: str) -> None:
         assert tag in ALLOWED_TAGS, (tag, html)
         for name, value in attrs:
             assert not name.startswith("on"), (tag, name, html)
-            assert name in ("href", "id", "class", "style", "role", "aria-label", "title", "align"), (tag, name, html)
+            assert name in ("href", "id", "class", "style", "role", "aria-label", "title", "align", "scope"), (tag, name, html)
             if name == "href":
                 assert not re.sub(r"[\x00-\x20]", "", value or "").lower().startswith(("javascript:", "data:", "vbscript:")), html
 
