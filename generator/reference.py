@@ -84,8 +84,8 @@ def _type(prop: dict[str, Any], owner: str, kinds: tuple[str, ...]) -> str:
     """What a value is, in words: `text`, `id of a role or department`, `list of texts`…"""
     if "$ref" in prop:
         return f"mapping (see [below](#{_nested_anchor(owner, prop['$ref'])}))"
-    if "anyOf" in prop:
-        options = [_type(o, owner, kinds) for o in prop["anyOf"] if o.get("type") != "null"]
+    if "anyOf" in prop or "oneOf" in prop:  # oneOf: a union told apart by the value's form (a cadence)
+        options = [_type(o, owner, kinds) for o in prop.get("anyOf") or prop["oneOf"] if o.get("type") != "null"]
         numbers = {"whole number", "number"}
         if set(options) <= numbers:
             return "number" + _bounds(prop)

@@ -307,3 +307,18 @@ def test_stale_orders_owners_by_title_and_pages_oldest_first(plain_copy: Path) -
         ("x-care", "Care Manager", 577),
         ("marketing", "Head of Marketing", 364),
     ]
+
+
+def test_review_labels_exist_in_both_languages_with_the_same_placeholders() -> None:
+    import string
+
+    import yaml
+
+    tables = {
+        lang: yaml.safe_load((REPO / "generator" / "labels" / f"review-{lang}.yml").read_text(encoding="utf-8"))
+        for lang in ("en", "id")
+    }
+    assert set(tables["en"]) == set(tables["id"])
+    for key, text in tables["en"].items():
+        names = {name for _, name, _, _ in string.Formatter().parse(text) if name}
+        assert names == {name for _, name, _, _ in string.Formatter().parse(tables["id"][key]) if name}, key
