@@ -159,3 +159,25 @@ def test_calendar_reads_on_a_laptop_and_a_phone(browser, site_url: str, viewport
         page.wait_for_url(re.compile(r".*/themes/brew-at-home/$"))
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("path", ["calendar/", "channels/x-care/"])
+def test_calendar_and_review_note_pass_axe(browser, site_url: str, path: str) -> None:
+    """No serious or critical axe-core violation on the calendar and on a page with the note."""
+    from .browser_support import AXE, need_axe
+
+    need_axe()
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(site_url + path)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        serious = [
+            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert serious == [], "\n".join(serious)
+    finally:
+        context.close()
