@@ -470,8 +470,11 @@ def export_command(
     config = _config_path(config_file, root)
     settings = _read_mkdocs_yml(config)
     target = check_target(directory, _sources(root, config, settings), command="playbook export")
+    from . import review
+
     output = generate(
-        root, language=language or _theme_language(config), engine=engine, diagrams=not no_diagrams
+        root, language=language or _theme_language(config), engine=engine, diagrams=not no_diagrams,
+        today=review.today(), changed=review.history(root),  # as the site has them: PLAYBOOK_TODAY or the clock
     )
     click.echo(format_problems(output.result.problems, "text"), nl=False, err=True)
     if output.result.failed(strict):
