@@ -322,3 +322,27 @@ def test_review_labels_exist_in_both_languages_with_the_same_placeholders() -> N
     for key, text in tables["en"].items():
         names = {name for _, name, _, _ in string.Formatter().parse(text) if name}
         assert names == {name for _, name, _, _ in string.Formatter().parse(tables["id"][key]) if name}, key
+
+
+def test_plugin_options_review_and_today(tmp_path: Path) -> None:
+    """`review: false` leaves the review lines out; `today` still places the calendar."""
+    import re
+    import subprocess
+    import sys
+
+    project = copy_project(REPO, tmp_path / "p")
+    config = project / "mkdocs.yml"
+    text, found = re.subn(r"(?m)^  - playbook\b.*$",
+                          '  - playbook:\n      diagrams: false\n      review: false\n      today: "2026-12-01"',
+                          config.read_text(encoding="utf-8"))
+    assert found == 1
+    config.write_text(text, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config)],
+                          capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, check=False)
+    assert done.returncode == 0, done.stderr
+    channel = (project / "site" / "channels" / "x-care" / "index.html").read_text(encoding="utf-8")
+    assert "Last reviewed" not in channel and "May be out of date" not in channel
+    calendar = (project / "site" / "calendar" / "index.html").read_text(encoding="utf-8")
+    assert "This week: Mon 30 November to Sun 6 December" in calendar
+    assert 'href="../themes/brew-at-home/"' in calendar and ".md\"" not in calendar
+    assert (project / "site" / "calendar" / "playbook.ics").read_bytes().startswith(b"BEGIN:VCALENDAR\r\n")
