@@ -168,7 +168,7 @@ def test_pages_workflow(folder: Path) -> None:
 
 
 def test_scaffold_workflows_differ_only_in_the_install_step() -> None:
-    for name in ("pr.yml", "pages.yml"):
+    for name in ("pr.yml", "pages.yml", "stale.yml"):
         ours = (WORKFLOWS / name).read_text(encoding="utf-8")
         theirs = (SCAFFOLD_WORKFLOWS / name).read_text(encoding="utf-8")
         ours = ours.replace("run: pip install -e .", "run: pip install -r requirements.txt")
