@@ -92,28 +92,30 @@ def _stamp(moment: datetime.datetime) -> str:
 
 def _timezone(name: str, first: datetime.date, last: datetime.date) -> list[str]:
     """A VTIMEZONE for `name` covering the days from `first` to `last`: one STANDARD component
-    per offset in force, starting where it starts (found by scanning; zoneinfo has no list)."""
+    per offset in force, each starting at its transition in the local time before it (RFC 5545,
+    3.6.5), found by stepping through the range an hour at a time in UTC."""
     zone = zoneinfo.ZoneInfo(name)
+    utc = datetime.timezone.utc
 
     def offset(moment: datetime.datetime) -> datetime.timedelta:
-        return moment.replace(tzinfo=zone).utcoffset() or datetime.timedelta(0)
+        return moment.astimezone(zone).utcoffset() or datetime.timedelta(0)
 
     def text(delta: datetime.timedelta) -> str:
         minutes = int(delta.total_seconds() // 60)
         sign = "+" if minutes >= 0 else "-"
         return f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
 
-    moment = datetime.datetime.combine(first, datetime.time())
-    end = datetime.datetime.combine(last, datetime.time(23))
-    periods = [(moment, offset(moment), offset(moment))]
+    moment = datetime.datetime.combine(first, datetime.time(), utc) - datetime.timedelta(days=1)
+    end = datetime.datetime.combine(last, datetime.time(), utc) + datetime.timedelta(days=1)
+    periods = [(moment + offset(moment), offset(moment), offset(moment))]
     while moment < end:
         following = moment + datetime.timedelta(hours=1)
         if offset(following) != offset(moment):
-            periods.append((following, offset(moment), offset(following)))
+            periods.append((following + offset(moment), offset(moment), offset(following)))
         moment = following
     lines = ["BEGIN:VTIMEZONE", f"TZID:{name}"]
     for start, before, after in periods:
-        lines += ["BEGIN:STANDARD", f"DTSTART:{_stamp(start)}", f"TZOFFSETFROM:{text(before)}",
+        lines += ["BEGIN:STANDARD", f"DTSTART:{_stamp(start.replace(tzinfo=None))}", f"TZOFFSETFROM:{text(before)}",
                   f"TZOFFSETTO:{text(after)}", "END:STANDARD"]
     return [*lines, "END:VTIMEZONE"]
 

@@ -222,3 +222,26 @@ def test_the_site_offers_the_calendar_file(sample: Output) -> None:
     events = list(icalendar.Calendar.from_ical(text).walk("VEVENT"))
     assert events and all("UNTIL" not in e["RRULE"] for e in events if "countdown" not in str(e["UID"])
                           and "new-release" not in str(e["UID"]))
+
+
+def test_ics_time_zone_with_summer_time(tmp_path: Path) -> None:
+    """Europe/Amsterdam moves its clocks on 28 March 2027 at 02:00 (01:00 UTC): the VTIMEZONE
+    says so, and a 19:00 slot stays at 19:00 local time on both sides (18:00 UTC, then 17:00)."""
+    import icalendar
+
+    project = copy_project(REPO, tmp_path / "p")
+    organization = project / "org/organization.yml"
+    organization.write_text(organization.read_text(encoding="utf-8").replace("Asia/Jakarta", "Europe/Amsterdam"),
+                            encoding="utf-8")
+    text = _calendar(project, "--from", "2027-03-22", "--weeks", "2", "--format", "ics", "--today", "2027-03-20")[1]
+    calendar = icalendar.Calendar.from_ical(text)
+    assert len(list(calendar.walk("VTIMEZONE"))) == 1
+    assert "BEGIN:STANDARD\r\nDTSTART:20270328T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\n" in text
+    brew = next(e for e in calendar.walk("VEVENT") if str(e["UID"]) == "brew-at-home-1-instagram-brand-1900@playbook")
+    start = brew.decoded("DTSTART")
+    assert start.isoformat() == "2027-03-22T19:00:00+01:00"
+    from dateutil.rrule import rrulestr
+
+    times = [m.astimezone(datetime.timezone.utc).strftime("%d %H:%M")
+             for m in rrulestr(brew["RRULE"].to_ical().decode(), dtstart=start)]
+    assert times == ["22 18:00", "25 18:00", "29 17:00", "01 17:00"]
