@@ -128,7 +128,7 @@ def generate(size: int, seed: int = 7) -> dict[str, dict]:
             "objectives": chan_objs[chan][:1],
             "channels": [chan],
             "owner": owner,
-            "cadence": "2 posts a week",
+            "cadence": [{"per": "week", "posts": 2, "at": [f"{9 + i % 10:02d}:00"]}],
             "hashtags": [f"#Tag{i}"],
         }
     unused = [r for r in roles if r not in used_roles]

@@ -475,6 +475,84 @@ def build_command(config_file: str | None, strict: bool, site_dir: str | None, q
         swap_in(work, real, "playbook build")
 
 
+@main.command("stale")
+@config_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="Plain text for the terminal, Markdown for an issue, JSON for scripts.",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 when a page is past its review period.")
+@click.option("--today", metavar="YYYY-MM-DD", default=None, help="The day to measure against (default: PLAYBOOK_TODAY, else the clock).")
+def stale_command(config_file: str | None, fmt: str, strict: bool, today: str | None) -> None:
+    """List the pages past their review period, by the role that owes the review."""
+    from . import review
+    from .stale import StaleReport
+
+    root = find_project(config_file)
+    day = review.today(today)
+    result = validate(root)
+    if result.errors:
+        click.echo(format_problems(result.errors, "text"), nl=False, err=True)
+        sys.exit(1)
+    report = StaleReport.of(result.playbook, review.reviews(result.playbook, day, review.history(root)), day)
+    click.echo({"text": report.text, "markdown": report.markdown, "json": report.json}[fmt](), nl=False)
+    if strict and report.late:
+        sys.exit(1)
+
+
+@main.command("calendar")
+@config_option
+@click.option("--from", "first", metavar="YYYY-MM-DD", default=None,
+              help="First day (default: the Monday of this week; see --today).")
+@click.option("--weeks", type=click.IntRange(1, 104), default=4, show_default=True, help="How many weeks.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["ics", "csv", "md"]),
+    default="md",
+    show_default=True,
+    help="ics for a calendar app, csv for the team's sheet, md for reading.",
+)
+@click.option("--language", default=None, help="Label language, en or id (default: theme.language in mkdocs.yml).")
+@click.option("--today", metavar="YYYY-MM-DD", default=None, help="Today (default: PLAYBOOK_TODAY, else the clock).")
+def calendar_command(
+    config_file: str | None, first: str | None, weeks: int, fmt: str, language: str | None, today: str | None
+) -> None:
+    """Print the planned posts of the themes' cadences as iCalendar, CSV or Markdown."""
+    import datetime
+
+    from . import review
+    from .exports import ics, plan_csv, plan_markdown
+    from .labels import get_labels
+    from .plan import week_of
+
+    root = find_project(config_file)
+    day = review.today(today)
+    try:
+        start = datetime.date.fromisoformat(first) if first else week_of(day)
+    except ValueError:
+        raise click.BadParameter(f"'{first}' is not a day; write it as YYYY-MM-DD", param_hint="'--from'") from None
+    result = validate(root)
+    if result.errors:
+        click.echo(format_problems(result.errors, "text"), nl=False, err=True)
+        sys.exit(1)
+    labels = get_labels(language or _theme_language(_config_path(config_file, root)))
+    if fmt == "ics":
+        text = ics(result.playbook, labels, start, weeks, day)
+    elif fmt == "csv":
+        text = plan_csv(result.playbook, labels, start, weeks)
+    else:
+        text = plan_markdown(result.playbook, labels, start, weeks)
+    # bytes as they are: iCalendar and CSV end their lines with CRLF, which text mode would touch
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.buffer.flush()
+
+
 def _no_dirty(value: bool) -> bool:
     if value:
         raise click.UsageError(
@@ -577,8 +655,11 @@ def export_command(
     config = _config_path(config_file, root)
     settings = _read_mkdocs_yml(config)
     target = check_target(directory, _sources(root, config, settings), command="playbook export")
+    from . import review
+
     output = generate(
-        root, language=language or _theme_language(config), engine=engine, diagrams=not no_diagrams
+        root, language=language or _theme_language(config), engine=engine, diagrams=not no_diagrams,
+        today=review.today(), changed=review.history(root),  # as the site has them: PLAYBOOK_TODAY or the clock
     )
     click.echo(format_problems(output.result.problems, "text"), nl=False, err=True)
     if output.result.failed(strict):

@@ -571,6 +571,9 @@ def _field_edits(key: str, old: Any, new: Any, ids: set[tuple[str, ...]], where:
         return _step_edits(old or [], new or [], ids)
     if key == "kpis" and not where:
         return _kpi_edits(old or [], new or [])
+    if _same_length_mappings(old, new):  # cadence slots, say: compared one by one
+        return [edit for number, (a, b) in enumerate(zip(old, new), start=1) if a != b
+                for edit in _field_edits(f"{key} (slot {number})", a, b, ids, where)]
     if isinstance(old, dict) or isinstance(new, dict):
         old, new = old or {}, new or {}
         return [edit for sub in sorted(set(old) | set(new)) if old.get(sub) != new.get(sub)
@@ -578,6 +581,13 @@ def _field_edits(key: str, old: Any, new: Any, ids: set[tuple[str, ...]], where:
     if isinstance(old, list) or isinstance(new, list):
         return _list_edits(label, old or [], new or [], (*path, "*") in ids)
     return [_scalar_edit(label, old, new, path in ids)]
+
+
+def _same_length_mappings(old: Any, new: Any) -> bool:
+    return (
+        isinstance(old, list) and isinstance(new, list) and len(old) == len(new) > 0
+        and all(isinstance(item, dict) for item in (*old, *new))
+    )
 
 
 def _value(value: Any, is_id: bool) -> Part | _Ref:

@@ -488,3 +488,21 @@ def yaml_text(value: str) -> str:
     except yaml.YAMLError:
         plain = False
     return text if plain and text else json.dumps(text, ensure_ascii=False)
+
+
+# --- calendar files: iCalendar text and spreadsheet cells -----------------------------------
+
+
+def ics_text(text: object) -> str:
+    """A TEXT value of iCalendar (RFC 5545, 3.3.11): backslash, semicolon, comma and line breaks
+    escaped, so a title can neither end its property nor start another one."""
+    value = str(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+
+
+def csv_cell(text: object) -> str:
+    """A CSV cell a spreadsheet shows as text: one that would start a formula (`=`, `+`, `-`,
+    `@`, a tab or a carriage return) gets a leading apostrophe (OWASP's advice for CSV
+    injection). Quoting is the csv module's job."""
+    value = str(text)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -1,7 +1,7 @@
 """Page labels per language. Every word the generator writes comes from these tables.
 
-`labels/<lang>.yml` holds the page labels and `labels/diagrams-<lang>.yml` the diagram
-labels; both are flat mappings from a key to the text. English is the fallback only
+`labels/<lang>.yml` holds the page labels, `labels/diagrams-<lang>.yml` the diagram
+labels and `labels/review-<lang>.yml` those of review dates, `playbook stale` and the calendar; both are flat mappings from a key to the text. English is the fallback only
 for a language we have no table for; a key missing from a table we have is a bug.
 """
 
@@ -45,6 +45,6 @@ def get_labels(language: str | None = "en") -> Labels:
         lang = "en"
     labels = Labels()
     labels.language = lang
-    for name in (f"{lang}.yml", f"diagrams-{lang}.yml"):
+    for name in (f"{lang}.yml", f"diagrams-{lang}.yml", f"review-{lang}.yml"):
         labels.update(_table(name))
     return labels

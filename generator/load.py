@@ -404,6 +404,8 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> tuple[str | int, ...]:
         elif isinstance(node, dict) and isinstance(part, str) and not path_has_union_tag(part):
             path.append(part)  # a missing key
             break
+        elif isinstance(part, str) and path_has_union_tag(part):
+            continue  # the branch of a union (a cadence's list, mapping or text): no key of the data
         else:
             break
         path.append(part)

@@ -24,11 +24,13 @@ from typing import Annotated, Any, ClassVar, Literal, TypeVar, cast, overload
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     PlainValidator,
     StrictFloat,
     StrictInt,
     StringConstraints,
+    Tag,
     ValidationInfo,
 )
 from pydantic.fields import FieldInfo
@@ -49,6 +51,19 @@ NOTE_MAX = 300
 MARKDOWN_MAX = 20_000
 """A description in Markdown: pages of text, bounded so one file cannot slow every build."""
 URL_PATTERN = r"^(https?://[^\s<>\"'`\\]+|mailto:[^\s<>\"'`\\]+)$"
+_YEAR = r"(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
+_LEAP_YEAR = r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+DATE_PATTERN = (
+    rf"^(?:{_YEAR}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    rf"|02-(?:0[1-9]|1[0-9]|2[0-8]))|{_LEAP_YEAR}-02-29)$"
+)
+"""YYYY-MM-DD of a day that exists (no 2026-02-30, 29 February in leap years only): one pattern,
+so the validator and the JSON Schema in an editor refuse the same days."""
+PERIOD_PATTERN = r"^[1-9][0-9]{0,3}[dw]$"
+TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+TIME_ZONE_PATTERN = r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$"
+DEFAULT_REVIEW_PERIOD = "180d"
+"""How long a page stays true without a review when organization.yml says nothing."""
 
 
 @dataclass(frozen=True)
@@ -141,6 +156,53 @@ Percent = Annotated[
     ),
 ]
 
+
+
+Day = Annotated[
+    str,
+    StringConstraints(pattern=DATE_PATTERN),
+    Wording("date", invalid="'{value}' is not a date; write the day as YYYY-MM-DD, such as 2026-05-01"),
+]
+"""A calendar day, YYYY-MM-DD (YAML's unquoted dates are read as this text)."""
+Period = Annotated[
+    str,
+    StringConstraints(pattern=PERIOD_PATTERN),
+    Wording(
+        "period",
+        invalid="'{value}' is not a review period; write a number of days or weeks (1 to 9999) and d or w, "
+        "such as 180d or 26w",
+    ),
+]
+"""A review period: `<n>d` (days) or `<n>w` (weeks)."""
+
+LocalTime = Annotated[
+    str,
+    StringConstraints(pattern=TIME_PATTERN),
+    Wording("time", invalid="'{value}' is not a time of day; write it as HH:MM on a 24-hour clock, such as 09:00 "
+            "or 19:30"),
+]
+"""A time of day, HH:MM, in the organization's time zone."""
+
+
+def known_zone(value: str) -> bool:
+    """Whether this machine knows the IANA time zone (Asia/Jakarta). Checked by rules.py, not
+    by the model: a JSON Schema in an editor cannot know the list, and they must agree."""
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
+        return False
+    return True
+
+
+TimeZone = Annotated[
+    str,
+    StringConstraints(max_length=64, pattern=TIME_ZONE_PATTERN),
+    Wording("time-zone", invalid="'{value}' is not a time zone; write an IANA name such as Asia/Jakarta, "
+            "Asia/Makassar or Europe/Amsterdam"),
+]
+
 RoleId = Annotated[Id, Ref("role")]
 DepartmentId = Annotated[Id, Ref("department")]
 PartyId = Annotated[Id, Ref("role", "department")]
@@ -157,6 +219,8 @@ Platform = Literal[
 Purpose = Literal["brand", "promotion", "sales", "care", "community", "recruitment", "news"]
 Goal = Literal["branding", "marketing", "selling", "service"]
 Focus = Literal["retention", "acquisition", "expansion"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Per = Literal["day", "week", "month"]
 ThemeKind = Literal[
     "informative", "inspirational", "educational", "promotional", "entertaining", "community"
 ]
@@ -234,6 +298,34 @@ class Charter(Model):
     """Where the social media team sits in the organization, and why there."""
 
 
+class ReviewEvery(Model):
+    """How long a page stays true without a review: one period for every kind, and optionally one per kind."""
+
+    default: Period = DEFAULT_REVIEW_PERIOD
+    """Period for every kind not named below: `<n>d` or `<n>w`; 180d when left out."""
+    organization: Period | None = None
+    """Period for the organization page."""
+    department: Period | None = None
+    """Period for department pages."""
+    role: Period | None = None
+    """Period for role pages."""
+    objective: Period | None = None
+    """Period for objective pages."""
+    theme: Period | None = None
+    """Period for theme pages."""
+    channel: Period | None = None
+    """Period for channel pages."""
+    metric: Period | None = None
+    """Period for metric pages."""
+    workflow: Period | None = None
+    """Period for workflow pages."""
+
+    def days(self, kind: str) -> int:
+        """The period of `kind` in days."""
+        period = getattr(self, kind, None) or self.default
+        return int(period[:-1]) * (7 if period.endswith("w") else 1)
+
+
 class Organization(Entity):
     """The organization: its name, its social media charter and the coordinating hub (org/organization.yml)."""
 
@@ -248,6 +340,14 @@ class Organization(Entity):
     """The three questions that place a social media team."""
     hub: DepartmentId | None = None
     """Department that coordinates all social media work."""
+    reviewed: Day | None = None
+    """Day someone last checked that this page is still true (YYYY-MM-DD); the review is
+    owed by the lead of the coordinating hub (`hub`)."""
+    review_every: ReviewEvery = Field(default_factory=ReviewEvery)
+    """How long a page stays true without a review, by default and per kind (`180d`, `26w`)."""
+    time_zone: TimeZone | None = None
+    """IANA time zone of the posting times in theme cadences, such as `Asia/Jakarta`; the calendar
+    file carries it. Without it, times are local wherever the calendar is opened."""
 
 
 class Department(Entity):
@@ -266,6 +366,9 @@ class Department(Entity):
     """Role that leads the department; it must belong to this department."""
     share: Percent | None = None
     """Percent of the social media workload the department carries (0-100)."""
+    reviewed: Day | None = None
+    """Day someone last checked that this page is still true (YYYY-MM-DD); the review is
+    owed by the department's lead (`lead`)."""
 
 
 class Role(Entity):
@@ -292,6 +395,9 @@ class Role(Entity):
     """How the role's work is measured."""
     onboarding: list[Text] = []
     """A new hire's first steps in this role."""
+    reviewed: Day | None = None
+    """Day someone last checked that this page is still true (YYYY-MM-DD); the review is
+    owed by the role it reports to (`reports_to`); a role that reports to nobody reviews its own page."""
 
 
 class Metric(Entity):
@@ -306,6 +412,9 @@ class Metric(Entity):
     """Layer of analysis: media, conversation or network."""
     source: Note | None = None
     """Where the number comes from."""
+    reviewed: Day | None = None
+    """Day someone last checked that this page is still true (YYYY-MM-DD); the review is
+    owed by the lead of the coordinating hub (`hub` in organization.yml), since metrics are shared."""
 
 
 class Channel(Entity):
@@ -336,6 +445,11 @@ class Channel(Entity):
     """First answer to comments and messages: `<n>m`, `<n>h` or `<n>d`."""
     objectives: list[ObjectiveId] = []
     """Objectives the account serves."""
+    max_posts_per_day: Annotated[int, Field(ge=1, le=100, strict=True)] | None = None
+    """Most posts the account should carry in one day (1-100); the calendar warns on days the themes' cadences exceed it."""
+    reviewed: Day | None = None
+    """Day someone last checked that this page is still true (YYYY-MM-DD); the review is
+    owed by the channel's owner (`owner`)."""
 
 
 class Raci(Model):
@@ -367,6 +481,52 @@ class Objective(Entity):
     """Who is responsible, accountable, consulted and informed."""
     kpis: list[Kpi] = []
     """How progress is measured."""
+    reviewed: Day | None = None
+    """Day someone last checked that this page is still true (YYYY-MM-DD); the review is
+    owed by the objective's accountable role (`raci.accountable`)."""
+
+
+class Slot(Model):
+    """When a theme is posted: one post at each time (`at`) of each posting day, on each channel."""
+
+    PLACE: ClassVar[str] = " in this cadence"
+    """Said after a missing key, so the user knows which mapping lacks it."""
+
+    per: Per
+    """The period posts are counted in: `day`, `week` or `month`."""
+    posts: Annotated[int, Field(ge=1, le=31, strict=True)] | None = None
+    """Posts in each period on each channel. Per day: one per time in `at`. Per week: one per day in
+    `days` and time, or spread from Monday when `days` is left out. Per month: up to 4, in spread weeks."""
+    days: list[Weekday] = []
+    """Weekdays it is posted on (`mon` … `sun`): per day, only these (every day when left out); per
+    week, each of these; per month, the one weekday of its posts (Monday when left out)."""
+    at: Annotated[list[LocalTime], Field(min_length=1)] = ["09:00"]
+    """Local times of day (HH:MM, in the organization's `time_zone`); 09:00 when left out."""
+    channels: list[Id] = []
+    """Which of the theme's channels carry these posts; all of them when left out."""
+    format: Text | None = None
+    """The format of these posts, such as `reel`; one of the theme's `formats` (its first when left out)."""
+    starts: Day | None = None
+    """First day of a campaign's posts (YYYY-MM-DD); the slot runs from the start when left out."""
+    ends: Day | None = None
+    """Last day of a campaign's posts (YYYY-MM-DD); the slot runs on when left out."""
+
+
+def _cadence_form(value: Any) -> str:
+    """Which form of cadence a value is written in: a list of slots, one slot, or text."""
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "dict"
+    return "str"
+
+
+Cadence = Annotated[
+    Annotated[list[Slot], Field(min_length=1), Tag("list")] | Annotated[Slot, Tag("dict")] | Annotated[Note, Tag("str")],
+    Discriminator(_cadence_form),
+    Wording("type", expected="a list of slots (per, posts, days, at, channels) or text"),
+]
+"""A theme's cadence: slots the calendar can place, or (as before) a sentence it cannot."""
 
 
 class Theme(Entity):
@@ -385,14 +545,24 @@ class Theme(Entity):
     """Accounts that carry the theme."""
     owner: RoleId | None = None
     """Role that plans the theme."""
-    cadence: Note | None = None
-    """How often it is posted."""
+    cadence: Cadence | None = None
+    """How often it is posted: a list of slots (`per`, `posts`, `days`, `at`, `channels`) that the
+    content calendar places, or a sentence (still valid, but it puts nothing on the calendar)."""
     formats: list[Text] = []
     """Formats: carousel, short video, live…"""
     hashtags: list[Text] = []
     """Hashtags that go with it."""
     examples: list[Text] = []
     """Example posts."""
+
+    @property
+    def slots(self) -> list[Slot]:
+        """The cadence's slots: none when it is text or left out."""
+        cadence = self.cadence
+        return cadence if isinstance(cadence, list) else [cadence] if isinstance(cadence, Slot) else []
+    reviewed: Day | None = None
+    """Day someone last checked that this page is still true (YYYY-MM-DD); the review is
+    owed by the theme's owner (`owner`)."""
 
 
 class Step(Model):
@@ -425,6 +595,9 @@ class Workflow(Entity):
     """Objective the workflow serves."""
     steps: Annotated[list[Step], Field(min_length=1)]
     """Steps in order; at least one."""
+    reviewed: Day | None = None
+    """Day someone last checked that this page is still true (YYYY-MM-DD); the review is
+    owed by the accountable role of its objective (`objective`); the lead of the coordinating hub when it serves none."""
 
 
 # -- the kinds ------------------------------------------------------------------------------

@@ -14,9 +14,10 @@ own figure there (the mkdocs plugin after search indexing, `playbook export` bef
 
 from __future__ import annotations
 
+import datetime
 import posixpath
 import string
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ import jinja2
 from markupsafe import Markup
 
 from .cache import Cache
+from .cadence import WEEKDAYS, month_weeks, slot_channels, slot_format, weekdays
 from .errors import Problem
 from .escape import Md, html_text, md_block, md_inline, md_text, md_url
 from .facts import RACI_LETTERS, Facts, by_title, raci_parties, sort_key
@@ -39,9 +41,11 @@ from .model import (
     Organization,
     Playbook,
     Role,
+    Slot,
     Theme,
     Workflow,
 )
+from .review import Review
 
 RACI_MATRIX_COLUMNS = 40
 """Above this many parties, a matrix is unreadable (and its size grows with objectives times
@@ -49,7 +53,7 @@ parties): the RACI page then lists each objective's parties by letter instead.""
 
 SECTIONS = {
     "organization": ("organization", "departments", "roles", "raci", "coordination"),
-    "playbook": ("playbook", "objectives", "themes", "channels", "metrics", "workflows"),
+    "playbook": ("playbook", "objectives", "themes", "channels", "metrics", "workflows", "calendar"),
 }
 """The two groups of index pages, each led by its overview page (see `index_pages`)."""
 
@@ -194,8 +198,11 @@ class Renderer:
         diagrams: Collection[str] = (),
         facts: Facts | None = None,
         cache: Cache | None = None,
+        reviews: Mapping[str, Review] | None = None,
     ) -> None:
         self.playbook = playbook
+        self.reviews: Mapping[str, Review] = reviews or {}
+        """Entity id -> its review standing; empty when the build measures none."""
         self.labels = labels
         self.say = Say(labels)
         self.facts = facts or Facts(playbook)
@@ -252,6 +259,9 @@ class Renderer:
             "links": links,
             "page_link": page_link,
             "page": here,
+            "review_texts": lambda review: self.review_texts(review, link),
+            "cadence_text": lambda theme: self.cadence_text(theme, links),
+            "cadence_short": self.cadence_short,
         }
 
     # -- helpers for every page
@@ -267,6 +277,63 @@ class Renderer:
         amount, unit = int(value[:-1]), value[-1]
         key = {"m": "minutes", "h": "hours", "d": "days"}[unit] + ("_one" if amount == 1 else "")
         return self.say(key, n=amount)
+
+    def review_texts(self, review: Review, link: Callable[[str], Md]) -> tuple[Md | None, Md]:
+        """(the "may be out of date" note or None, the line saying when and by whom it was checked)."""
+        say, rule = self.say, self.say(f"review_rule_{review.entity.KIND}")
+        owner = {"owner": link(review.owner)} if review.owner else {"rule": rule}
+        suffix = "" if review.owner else "_nobody"
+        note = None
+        if review.overdue:
+            note = say("review_overdue" + suffix, age=str(review.age), period=str(review.period), **owner)
+        if review.reviewed is not None:
+            line = say("review_reviewed" + suffix, day=review.reviewed.isoformat(), **owner)
+        elif isinstance(review.changed, datetime.date):
+            line = say("review_changed" + suffix, day=review.changed.isoformat(), **owner)
+        else:
+            why = say(f"changed_{review.changed or 'uncommitted'}")
+            line = say("review_unknown" + suffix, why=why, **({"owner": owner["owner"]} if review.owner else {}))
+        return note, line
+
+    def cadence_text(self, theme: Theme, links: Callable[[Iterable[str]], Md]) -> Md:
+        """A theme's cadence: its text, one slot in words, or one nested list item per slot."""
+        if isinstance(theme.cadence, str):
+            return md_inline(theme.cadence)
+        said = [self.slot_text(theme, slot, links) for slot in theme.slots]
+        return said[0] if len(said) == 1 else Md("".join(f"\n    - {line}" for line in said))
+
+    def cadence_short(self, theme: Theme, channel: str | None = None) -> Md:
+        """A theme's cadence for a table cell: its text, or when its slots are (on `channel`, if given)."""
+        if isinstance(theme.cadence, str):
+            return md_inline(theme.cadence)
+        said = [self.slot_when(s) for s in theme.slots if channel is None or channel in slot_channels(theme, s)]
+        return Md("; ".join(said)) if said else self.say("dash")
+
+    def slot_text(self, theme: Theme, slot: Slot, links: Callable[[Iterable[str]], Md]) -> Md:
+        """One slot in words: when, on which channels, in which format, in which campaign window."""
+        say = self.say
+        text = say("cadence_channels", slot=self.slot_when(slot), channels=links(slot_channels(theme, slot)))
+        if slot_format(theme, slot):
+            text = say("cadence_format", slot=text, format=md_inline(slot_format(theme, slot)))
+        if slot.starts or slot.ends:
+            key = "cadence_window" if slot.starts and slot.ends else "cadence_from" if slot.starts else "cadence_until"
+            text = say(key, slot=text, starts=slot.starts or "", ends=slot.ends or "")
+        return text
+
+    def slot_when(self, slot: Slot) -> Md:
+        """The days and times of a slot in words: "every week on Tue, Fri at 19:00"."""
+        say = self.say
+        days = Md(say.plain("list_separator").join(say.plain(f"weekday_{WEEKDAYS[d]}") for d in weekdays(slot)))
+        times = Md(say.plain("list_separator").join(slot.at))
+        weeks = month_weeks(slot)
+        if weeks is not None:
+            text = say("cadence_monthly", weeks=Md(say.plain("cadence_and").join(say.plain(f"week_{w}") for w in weeks)),
+                       day=days, times=times)
+        elif slot.per == "day" and not slot.days:
+            text = say("cadence_daily", times=times)
+        else:
+            text = say("cadence_days" if slot.per == "day" else "cadence_weekly", days=days, times=times)
+        return text
 
     def field_names(self, paths: tuple[tuple[str | int, ...], ...]) -> Md:
         """The fields where one entity names another, as a reader calls them."""
@@ -326,6 +393,7 @@ class Renderer:
             here,
             backlinks=self.facts.backlinks.get(entity.id, []),
             diagram=key,
+            review=self.reviews.get(entity.id),
             **context,
         )
         return Page(here, entity.label, markdown, source=entity.path, diagrams=(key,) if key else ())
@@ -339,6 +407,7 @@ class Renderer:
             "organization.md.j2",
             here,
             diagram=key,
+            review=self.reviews.get("organization"),
             organization=organization,
             charter=organization.charter,
             hub=hub,
@@ -505,6 +574,7 @@ def render_pages(
     diagrams: Collection[str] = (),
     facts: Facts | None = None,
     cache: Cache | None = None,
+    reviews: Mapping[str, Review] | None = None,
 ) -> dict[str, Page]:
     """Every page of a playbook that passed validation, keyed by path.
 
@@ -513,9 +583,11 @@ def render_pages(
     is among them gets a heading and the diagram's placeholder (`diagram_slot`), and names
     the key in `Page.diagrams`; the writer replaces the placeholder with its figure.
     `facts` lets a caller share one `Facts` with the diagrams; `cache` keeps the Jinja
-    environment between builds.
+    environment between builds; `reviews` (`review.reviews`) puts each page's review date,
+    owner and "may be out of date" note on it.
     """
-    return Renderer(playbook, labels, diagrams, facts, cache).pages()
+    return Renderer(playbook, labels, diagrams, facts, cache, reviews).pages()
+
 
 
 PROBLEMS_PATH = "playbook-problems.md"

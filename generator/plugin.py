@@ -29,7 +29,9 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
+import re
 from collections.abc import Callable
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -43,7 +45,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url, nest_paths
 
-from . import redirects, targets
+from . import redirects, review, targets
 from .cache import Cache
 from .diagrams.render import relative, retarget
 from .engine import ENGINES
@@ -51,6 +53,7 @@ from .errors import PlaybookError
 from .escape import html_text, md_text, sanitize_html, url_path, url_text
 from .labels import get_labels
 from .pages import PROBLEMS_PATH, fill_slots, problems_page
+from .plan import PAGE_PATH as CALENDAR_PATH
 from .reference import PAGE_PATH as REFERENCE_PATH
 from .site import Output, generate
 
@@ -59,6 +62,8 @@ from .site import Output, generate
 log = get_plugin_logger("playbook")
 serve_log = logging.getLogger("playbook.serve")
 """Problems shown on the preview's own pages while serving: not counted by --strict."""
+_MD_HREF = re.compile(r'href="([^":#?]+\.md)"')
+"""A relative link to a generated page's Markdown file, as the calendar's HTML views write them."""
 
 
 class PlaybookConfig(base.Config):
@@ -72,6 +77,10 @@ class PlaybookConfig(base.Config):
     """Folder to keep rendered diagrams in between runs, relative to mkdocs.yml; none by default."""
     diagrams = c.Type(bool, default=True)
     """Draw the diagrams; `false` builds the pages without them (a faster preview)."""
+    review = c.Type(bool, default=True)
+    """Show each page's review date and owner, and the "may be out of date" note; `false` leaves them out."""
+    today = c.Optional(c.Type(str))
+    """The day reviews are measured against (YYYY-MM-DD); by default `PLAYBOOK_TODAY`, else the clock."""
 
 
 class PlaybookPlugin(BasePlugin[PlaybookConfig]):
@@ -189,7 +198,14 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         generated = self.output.pages.get(page.file.src_uri) if self.output else None
         if generated is None or not page.file.generated_by:
             return html_text
-        return sanitize_html(html_text)  # the diagram placeholders pass; their figures come later
+        cleaned = sanitize_html(html_text)  # the diagram placeholders pass; their figures come later
+        if page.file.src_uri == CALENDAR_PATH:  # its views are HTML, with links to the .md pages
+            urls = self._urls_from(page.file.src_uri, page.file.url)
+            folder = posixpath.dirname(page.file.src_uri)
+            cleaned = _MD_HREF.sub(
+                lambda m: f'href="{html_escape(urls(posixpath.normpath(posixpath.join(folder, m.group(1)))))}"', cleaned
+            )
+        return cleaned
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         generated = self.output.pages.get(page.file.src_uri) if self.output else None
@@ -221,9 +237,16 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 cache_dir=(self.root / cache_dir) if cache_dir else None,
                 diagrams=self.config.diagrams,
                 cache=self.cache,
+                **self._dates(),
             )
         except PlaybookError as exc:
             raise PluginError(str(exc)) from None
+
+    def _dates(self) -> dict[str, Any]:
+        """`today` (for the calendar) and, when the site shows reviews, the files' git days."""
+        if not self.config.review:
+            return {"today": review.today(self.config.today)}
+        return {"today": review.today(self.config.today), "changed": review.history(self.root)}
 
     def _urls_from(self, here: str, here_url: str) -> Callable[[str], str]:
         """Generated file (`roles/x.md`) -> its URL in this site (`roles/x/` or `roles/x.html`),

@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from .escape import md_inline
-from .model import DURATION_PATTERN, ID_PATTERN, KIND, URL_PATTERN, reference_fields
+from .model import (
+    DATE_PATTERN,
+    DURATION_PATTERN,
+    ID_PATTERN,
+    KIND,
+    PERIOD_PATTERN,
+    URL_PATTERN,
+    reference_fields,
+)
 from .schema import schema_for
 
 PAGE_PATH = "guide/format.md"
@@ -76,8 +84,8 @@ def _type(prop: dict[str, Any], owner: str, kinds: tuple[str, ...]) -> str:
     """What a value is, in words: `text`, `id of a role or department`, `list of texts`…"""
     if "$ref" in prop:
         return f"mapping (see [below](#{_nested_anchor(owner, prop['$ref'])}))"
-    if "anyOf" in prop:
-        options = [_type(o, owner, kinds) for o in prop["anyOf"] if o.get("type") != "null"]
+    if "anyOf" in prop or "oneOf" in prop:  # oneOf: a union told apart by the value's form (a cadence)
+        options = [_type(o, owner, kinds) for o in prop.get("anyOf") or prop["oneOf"] if o.get("type") != "null"]
         numbers = {"whole number", "number"}
         if set(options) <= numbers:
             return "number" + _bounds(prop)
@@ -105,6 +113,8 @@ def _type(prop: dict[str, Any], owner: str, kinds: tuple[str, ...]) -> str:
         return "duration"
     if pattern == URL_PATTERN:
         return "address"
+    if pattern in (DATE_PATTERN, PERIOD_PATTERN):
+        return "date" if pattern == DATE_PATTERN else "period"
     if "enum" in prop:
         return "one of"
     longest = prop.get("maxLength")
@@ -123,6 +133,8 @@ def _allowed(prop: dict[str, Any]) -> str:
         return "up to 4 digits and `m`, `h` or `d` (`15m`, `2h`, `3d`)"
     if pattern == URL_PATTERN:
         return "`https://…`, `http://…` or `mailto:…`"
+    if pattern in (DATE_PATTERN, PERIOD_PATTERN):
+        return "`YYYY-MM-DD` (`2026-05-01`)" if pattern == DATE_PATTERN else "up to 4 digits and `d` or `w` (`180d`, `26w`)"
     return ""
 
 

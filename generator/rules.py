@@ -11,10 +11,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from . import cadence
 from .baseline import Baseline
 from .errors import Problems
 from .load import Sources
-from .model import ID_PATTERN, KINDS, Entity, Playbook, ReferenceField
+from .model import ID_PATTERN, KINDS, Entity, Playbook, ReferenceField, known_zone
 from .suggest import Suggester
 from .yamlread import Document
 
@@ -92,7 +93,20 @@ def check(playbook: Playbook, sources: Sources, baseline: Baseline | None = None
     _check_raci(playbook, sources, problems)
     _check_usage(playbook, sources, problems)
     _check_themes(playbook, sources, problems)
+    cadence.check(playbook, sources, problems)
+    _check_time_zone(playbook, sources, problems)
     return problems
+
+
+def _check_time_zone(playbook: Playbook, sources: Sources, problems: Problems) -> None:
+    organization = playbook.organization
+    zone = getattr(organization, "time_zone", None)
+    if organization is not None and zone and not known_zone(zone):
+        problems.add(
+            sources.locate(organization, ("time_zone",)),
+            f"'{zone}' is not a time zone; write an IANA name such as Asia/Jakarta, Asia/Makassar or Europe/Amsterdam",
+            "time-zone",
+        )
 
 
 def all_references(playbook: Playbook, sources: Sources) -> Iterator[tuple[str, Document, tuple[str | int, ...], str, tuple[str, ...]]]:

@@ -7,17 +7,23 @@ generator. Nothing here imports mkdocs.
 
 from __future__ import annotations
 
+import datetime
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import Cache
+from .exports import ics
 from .facts import Facts
 from .labels import Labels, get_labels
 from .pages import SECTIONS, Page, diagram_path, fill_slots, render_pages
+from .plan import ICS_PATH, calendar_page, week_of
+from .plan import PAGE_PATH as CALENDAR_PATH
 from .project import Result, validate
 from .reference import PAGE_PATH as REFERENCE_PATH
 from .reference import reference_markdown
+from .review import Missing, reviews
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,8 @@ class Output:
     svgs: dict[str, str] = field(default_factory=dict)
     """Standalone SVG diagrams by path (`diagrams/role/<id>.svg`), links relative to the file."""
     language: str = "en"
+    downloads: dict[str, str] = field(default_factory=dict)
+    """Other generated files by path: the calendar to subscribe to (`calendar/playbook.ics`)."""
     figures: dict[str, str] = field(default_factory=dict)
     """Diagram key -> the HTML figure for its page, links relative to the page's Markdown file.
     Pages hold a placeholder for it (`pages.diagram_slot`); the writer puts it in."""
@@ -41,6 +49,7 @@ class Output:
         text, in path order."""
         merged = {path: page.markdown for path, page in self.pages.items()}
         merged.update(self.svgs)
+        merged.update(self.downloads)
         return dict(sorted(merged.items()))
 
     def exported(self) -> dict[str, str]:
@@ -82,6 +91,8 @@ def generate(
     cache_dir: Path | None = None,
     diagrams: bool = True,
     cache: Cache | None = None,
+    today: datetime.date | None = None,
+    changed: Mapping[str, datetime.date | Missing] | None = None,
 ) -> Output:
     """Validate the playbook under `root` and, if it has no errors, generate every page.
 
@@ -90,19 +101,35 @@ def generate(
     `cache` is the build's or the `serve` session's (see `cache.Cache`): with it, an
     unchanged project gives the last output again, and a changed one re-reads only the
     files and redraws only the diagrams that changed.
+    `today` (see `review.today`) adds the content calendar of that day's week and month;
+    with `changed` (`review.history`, the git day of each file) too, each entity's page shows
+    its review standing, measured against that day.
     """
+    dates = Dates(today, changed)
     if cache is None:
-        return _generate(root, language, engine, cache_dir, diagrams, None)
-    key = (str(root), source_stamp(root), language, engine, str(cache_dir), diagrams)
+        return _generate(root, language, engine, cache_dir, diagrams, None, dates)
+    key = (str(root), source_stamp(root), language, engine, str(cache_dir), diagrams, dates.key())
     return cache.output(
         key,
-        lambda: _generate(root, language, engine, cache_dir, diagrams, cache),
+        lambda: _generate(root, language, engine, cache_dir, diagrams, cache, dates),
         keep=lambda output: not output.result.errors,
     )
 
 
+@dataclass(frozen=True)
+class Dates:
+    """The day a build measures reviews against, and the files' git days."""
+
+    today: datetime.date | None = None
+    changed: Mapping[str, datetime.date | Missing] | None = None
+
+    def key(self) -> object:
+        return (self.today, tuple(sorted(self.changed.items())) if self.changed is not None else None)
+
+
 def _generate(
-    root: Path, language: str, engine: str, cache_dir: Path | None, diagrams: bool, cache: Cache | None
+    root: Path, language: str, engine: str, cache_dir: Path | None, diagrams: bool, cache: Cache | None,
+    dates: Dates = Dates(),
 ) -> Output:
     result = validate(root, cache)
     labels = get_labels(language)
@@ -116,9 +143,16 @@ def _generate(
     )
     svgs = {diagram_path(key): svg for key, (_figure, svg) in sorted(rendered.items())}
     figures = {key: figure for key, (figure, _svg) in rendered.items()}
-    pages = render_pages(result.playbook, labels, diagrams=figures.keys(), facts=facts, cache=cache)
+    standing = reviews(result.playbook, dates.today, dates.changed) if dates.today and dates.changed is not None else None
+    pages = render_pages(
+        result.playbook, labels, diagrams=figures.keys(), facts=facts, cache=cache, reviews=standing
+    )
+    downloads: dict[str, str] = {}
+    if dates.today is not None:
+        pages[CALENDAR_PATH] = calendar_page(result.playbook, labels, dates.today, cache)
+        downloads[ICS_PATH] = ics(result.playbook, labels, week_of(dates.today), None, dates.today)
     pages[REFERENCE_PATH] = Page(REFERENCE_PATH, labels("format_reference"), reference_markdown(labels("format_reference")))
-    return Output(result, pages, svgs, labels.language, figures)
+    return Output(result, pages, svgs, labels.language, figures=figures, downloads=downloads)
 
 
 def render_diagrams(

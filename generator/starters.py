@@ -128,7 +128,10 @@ kind: educational                 # required: informative | inspirational | educ
 objectives: [{objective_id}]  # required: objective ids, at least one
 channels: []                      # channel ids that serve one of those objectives
 # owner: <role id>                # the role that plans the theme
-cadence: 1 post a week
+cadence:                          # when it is posted: the content calendar places these slots
+  - per: week                     # day | week | month
+    days: [tue]                   # mon | tue | wed | thu | fri | sat | sun
+    at: ["10:00"]                 # local time, HH:MM
 formats: [carousel]
 hashtags: []                      # quote them: "#Hashtag"
 examples:

@@ -147,7 +147,7 @@ steps:
     (repo / "playbook/themes/cafe-news.yml").unlink()
     commit(repo, "added-removed")
 
-    edit(repo, "playbook/themes/brew-at-home.yml", "cadence: 2 short videos a week", "cadence: 3 short videos a week")
+    edit(repo, "playbook/themes/brew-at-home.yml", "    days: [mon, thu]", "    days: [mon, wed, thu]")
     edit(repo, "org/departments/customer-care.yml", "parent: ", "parent: marketing\n# was: ")
     commit(repo, "edits")
 
@@ -229,8 +229,7 @@ def test_added_and_removed_of_every_kind(history: Path) -> None:
 def test_other_edits_and_department_moves(history: Path) -> None:
     assert changes(history, "added-removed", "edits") == [
         "Customer Care now sits under Marketing (was Executive Office)",
-        "Brew at home (theme): cadence changed from “2 short videos a week, 1 long YouTube tutorial a month” "
-        "to “3 short videos a week, 1 long YouTube tutorial a month”",
+        "Brew at home (theme): cadence (slot 1) days added wed",
     ]
 
 

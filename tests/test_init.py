@@ -22,6 +22,7 @@ SCAFFOLD = REPO / "generator" / "scaffold"
 EXPECTED = {
     ".github/workflows/pages.yml",
     ".github/workflows/pr.yml",
+    ".github/workflows/stale.yml",
     ".gitignore",
     "README.md",
     "docs/assets/javascripts/iframe-worker-shim.js",

@@ -207,6 +207,9 @@ def scan_site(site: Path, own_origin: str | None) -> Scan:
         elif suffix == ".json":
             json.loads(text)  # data (the search index), never fetched
             scan.harmless(text)
+        elif suffix == ".ics" and rel == "calendar/playbook.ics":
+            assert text.startswith("BEGIN:VCALENDAR\n")  # read_text turned its CRLFs into LFs
+            scan.harmless(text)  # the calendar to subscribe to: data, opened by a calendar app
         elif rel == MARKER:
             scan.harmless(text)  # the note that lets the next build replace the folder
         else:

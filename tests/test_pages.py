@@ -281,7 +281,7 @@ def assert_no_markup_from_data(html: str) -> None:
         assert tag in ALLOWED_TAGS, (tag, html)
         for name, value in attrs:
             assert not name.startswith("on"), (tag, name, html)
-            assert name in ("href", "id", "class", "style", "role", "aria-label", "title", "align"), (tag, name, html)
+            assert name in ("href", "id", "class", "style", "role", "aria-label", "title", "align", "scope"), (tag, name, html)
             if name == "href":
                 assert not re.sub(r"[\x00-\x20]", "", value or "").lower().startswith(("javascript:", "data:", "vbscript:")), html
 
@@ -403,18 +403,22 @@ def test_hostile_playbook_is_escaped_everywhere(tmp_path: Path) -> None:
 # --- playbook export --------------------------------------------------------------------------
 
 
-def test_export_writes_the_generated_files(tmp_path: Path) -> None:
+def test_export_writes_the_generated_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime
     import json
 
     from click.testing import CliRunner
 
     from generator.cli import main
+    from generator.review import history
 
+    monkeypatch.setenv("PLAYBOOK_TODAY", "2026-12-01")  # the calendar and review dates, as the site has them
     target = tmp_path / "out"
     result = CliRunner().invoke(main, ["export", "-f", str(REPO / "mkdocs.yml"), "--no-diagrams", str(target)])
     assert result.exit_code == 0, result.output
     written = {p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()}
-    expected = generate(REPO, diagrams=False)
+    expected = generate(REPO, diagrams=False, today=datetime.date(2026, 12, 1), changed=history(REPO))
+    assert "calendar/index.md" in written and "calendar/playbook.ics" in written
     assert written == {*expected.files, "_sources.json", ".playbook-output"}
     assert (target / "roles" / "ceo.md").read_text(encoding="utf-8") == expected.files["roles/ceo.md"]
     assert json.loads((target / "_sources.json").read_text(encoding="utf-8"))["roles/ceo.md"] == "org/roles/ceo.yml"

@@ -107,6 +107,7 @@ def test_every_rule_has_a_case() -> None:
         "syntax", "duplicate-key", "limits", "encoding", "not-a-mapping", "required",
         "unknown-key", "type", "enum", "id", "url", "duration", "percent", "reference",
         "duplicate-id", "cycle", "lead", "share-total", "raci", "unused-role",
-        "unused-metric", "no-operators", "theme-channel", "no-kpi", "layout", "redirect",
+        "unused-metric", "no-operators", "theme-channel", "no-kpi", "layout", "redirect", "date", "period",
+        "time", "time-zone", "cadence", "cadence-text", "cadence-channels", "posts-per-day",
     }
     assert rules <= seen, sorted(rules - seen)

@@ -36,6 +36,8 @@ EXPRESSIONS = {
     "steps.pages.outputs.base_url": "https://example.github.io/playbook",
     "steps.deployment.outputs.page_url": "https://example.github.io/playbook/",
     "!cancelled()": "true",
+    "github.token": "a-token",
+    "github.repository": "example/playbook",
 }
 """What `${{ … }}` expressions stand for in a local run; an unknown one fails the test."""
 
@@ -166,7 +168,7 @@ def test_pages_workflow(folder: Path) -> None:
 
 
 def test_scaffold_workflows_differ_only_in_the_install_step() -> None:
-    for name in ("pr.yml", "pages.yml"):
+    for name in ("pr.yml", "pages.yml", "stale.yml"):
         ours = (WORKFLOWS / name).read_text(encoding="utf-8")
         theirs = (SCAFFOLD_WORKFLOWS / name).read_text(encoding="utf-8")
         ours = ours.replace("run: pip install -e .", "run: pip install -r requirements.txt")
@@ -376,3 +378,85 @@ def test_pull_request_with_many_errors_keeps_them_all(tmp_path: Path) -> None:
     assert len(rows) == more
     done = subprocess.run([str(BIN / "playbook"), "validate"], cwd=checkout, capture_output=True, text=True, check=False)
     assert len(errors) + more == len(done.stdout.splitlines()) > 20
+
+
+# -- the weekly stale-pages issue ---------------------------------------------------------------
+
+FAKE_GH = """#!/usr/bin/env bash
+# records each call; answers `issue list` with $FAKE_GH_OPEN (an open issue's number, or nothing)
+printf '%s\\n' "$*" >> "$FAKE_GH_LOG"
+for arg in "$@"; do
+  if [ "$arg" = --body-file ]; then body=1; continue; fi
+  if [ -n "$body" ]; then cp "$arg" "$FAKE_GH_LOG.body"; body=; fi
+done
+if [ "$1 $2" = "issue list" ]; then printf '%s\\n' "$FAKE_GH_OPEN"; fi
+if [ "$1 $2" = "label create" ] && [ -n "$FAKE_GH_LABEL_EXISTS" ]; then echo "label exists" >&2; exit 1; fi
+exit 0
+"""
+
+
+def test_stale_workflow() -> None:
+    workflow = load_workflow(WORKFLOWS / "stale.yml")
+    assert workflow["on"]["schedule"] == [{"cron": "0 6 * * 1"}]
+    assert "workflow_dispatch" in workflow["on"]
+    assert workflow["permissions"] == {"contents": "read", "issues": "write"}
+    assert step(workflow, "report", "actions/checkout")["with"]["fetch-depth"] == 0
+    update = step(workflow, "report", "gh issue")
+    assert update["env"] == {"GH_TOKEN": "${{ github.token }}", "GH_REPO": "${{ github.repository }}"}
+    # only the issue this workflow opened is ever edited or closed
+    assert "--author app/github-actions" in update["run"]
+
+
+def run_stale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, today: str, open_issue: str,
+              label_exists: bool = False) -> tuple[list[str], str, str]:
+    project = repo_project(tmp_path / "project")
+    fake = tmp_path / "fake-bin"
+    fake.mkdir()
+    (fake / "gh").write_text(FAKE_GH, encoding="utf-8")
+    (fake / "gh").chmod(0o755)
+    log = tmp_path / "gh.log"
+    monkeypatch.setenv("PATH", f"{os.environ['PATH']}{os.pathsep}{fake}")
+    monkeypatch.setenv("FAKE_GH_LOG", str(log))
+    monkeypatch.setenv("FAKE_GH_OPEN", open_issue)
+    monkeypatch.setenv("PLAYBOOK_TODAY", today)
+    if label_exists:
+        monkeypatch.setenv("FAKE_GH_LABEL_EXISTS", "1")
+    summary = tmp_path / "summary.md"
+    results = run_job(load_workflow(WORKFLOWS / "stale.yml"), "report", project, summary)
+    assert [name for name, _ in results] == ["Validate the playbook", "Keep the issue up to date"]
+    for name, done in results:
+        assert done.returncode == 0, f"{name}:\n{done.stdout}\n{done.stderr}"
+    body = log.with_name("gh.log.body")
+    calls = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    return calls, body.read_text(encoding="utf-8") if body.exists() else "", summary.read_text(encoding="utf-8")
+
+
+def test_stale_steps_open_an_issue_when_none_is_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls, body, summary = run_stale(tmp_path, monkeypatch, "2026-11-30", "", label_exists=True)
+    assert calls[0].startswith("label create playbook-stale ")
+    assert calls[1] == (
+        "issue list --label playbook-stale --author app/github-actions --state open --limit 1 "
+        "--json number --jq .[0].number // empty"
+    )
+    assert calls[2:] == ["issue create --title Pages past their review date --label playbook-stale --body-file stale.md"]
+    assert body.startswith("# Pages past their review date on 2026-11-30\n")
+    assert "## Care Manager (1 page)" in body
+    assert "| Kopi Nusantara Care on X (channel) | `playbook/channels/x-care.yml` | reviewed 2026-03-02 | 273 | 91 |" in body
+    assert summary == body
+
+
+def test_stale_steps_edit_the_open_issue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls, body, _ = run_stale(tmp_path, monkeypatch, "2026-11-30", "7")
+    assert calls[2:] == ["issue edit 7 --body-file stale.md"]
+    assert "x-care.yml" in body
+
+
+def test_stale_steps_close_the_issue_when_nothing_is_late(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls, body, _ = run_stale(tmp_path, monkeypatch, "2026-03-10", "7")
+    assert calls[2:] == [
+        "issue edit 7 --body-file stale.md",
+        "issue close 7 --comment Every page is within its review period again.",
+    ]
+    assert "Every page has been reviewed (or changed) within its period." in body
+    calls, _, _ = run_stale(tmp_path / "again", monkeypatch, "2026-03-10", "")
+    assert calls[2:] == []  # nothing late and no issue open: nothing to do
