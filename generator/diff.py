@@ -572,7 +572,7 @@ def _field_edits(key: str, old: Any, new: Any, ids: set[tuple[str, ...]], where:
     if key == "kpis" and not where:
         return _kpi_edits(old or [], new or [])
     if _same_length_mappings(old, new):  # cadence slots, say: compared one by one
-        return [edit for number, (a, b) in enumerate(zip(old, new), start=1) if a != b
+        return [edit for number, (a, b) in enumerate(zip(old, new, strict=True), start=1) if a != b
                 for edit in _field_edits(f"{key} (slot {number})", a, b, ids, where)]
     if isinstance(old, dict) or isinstance(new, dict):
         old, new = old or {}, new or {}
