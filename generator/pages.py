@@ -334,10 +334,12 @@ class Renderer:
         facts = self.facts
         hub = self.playbook.departments.get(organization.hub or "")
         key = self.figure(diagram_key(organization))
+        overview = self.figure("org-overview")
         markdown = self.render(
             "organization.md.j2",
             here,
             diagram=key,
+            overview=overview,
             organization=organization,
             charter=organization.charter,
             hub=hub,
@@ -348,9 +350,8 @@ class Renderer:
             headcount=sum(r.headcount for r in self.playbook.roles.values()),
             open_positions=sum(1 for r in self.playbook.roles.values() if r.headcount == 0),
         )
-        return Page(
-            here, organization.label, markdown, source=organization.path, index=True, diagrams=(key,) if key else ()
-        )
+        shown = tuple(k for k in (overview, key) if k)
+        return Page(here, organization.label, markdown, source=organization.path, index=True, diagrams=shown)
 
     def department_page(self, department: Department) -> Page:
         facts = self.facts
@@ -507,7 +508,7 @@ def render_pages(
 ) -> dict[str, Page]:
     """Every page of a playbook that passed validation, keyed by path.
 
-    `diagrams` are the keys of the diagrams that will be drawn: `org-chart`, `coordination`,
+    `diagrams` are the keys of the diagrams that will be drawn: `org-chart`, `org-overview`, `coordination`,
     `department/<id>`, `role/<id>`, `objective/<id>`, `workflow/<id>`. A page whose diagram
     is among them gets a heading and the diagram's placeholder (`diagram_slot`), and names
     the key in `Page.diagrams`; the writer replaces the placeholder with its figure.

@@ -268,7 +268,7 @@ def test_golden_dot_sample(sample_playbook: Playbook) -> None:
 
 def test_every_page_with_a_diagram_gets_one(fixture_playbook: Playbook) -> None:
     keys = {d.key for d in diagrams.site_diagrams(fixture_playbook, get_labels("en"))}
-    expected = {"org-chart", "coordination"}
+    expected = {"org-chart", "org-overview", "coordination"}
     for kind in ("department", "role", "objective", "workflow"):
         expected |= {f"{kind}/{eid}" for eid in fixture_playbook.of_kind(kind)}
     assert keys == expected
@@ -509,12 +509,36 @@ def test_forty_reports_stay_narrow(engine: str) -> None:
         assert sum(1 for h in links if "/roles/r" in h) == 40  # a link per report, in the grid
 
 
+COLUMN_PT = 688 * 0.75
+"""Material's content column at 1280 px wide is 688 CSS px; Graphviz sizes are in points."""
+
+
+def test_sample_overview_and_department_charts_fit_the_column(sample_playbook: Playbook, engine: str) -> None:
+    out = render.render_site_diagrams(sample_playbook, get_labels("en"), engine=engine)
+    for key in ["org-overview"] + [f"department/{d}" for d in sample_playbook.departments]:
+        width, height = svg_size(out[key][1])
+        assert width <= COLUMN_PT, (key, width, height)  # shown at full size: 9 pt text is 12 px
+    overview = hrefs(ET.fromstring(out["org-overview"][1]))
+    assert sorted(overview) == sorted(f"../departments/{d}.md" for d in sample_playbook.departments)
+
+
+def test_charts_are_top_down_and_link_down_and_up(sample_playbook: Playbook) -> None:
+    found = {d.key: d for d in diagrams.site_diagrams(sample_playbook, get_labels("en"))}
+    for key in ("org-overview", "department/marketing"):
+        assert "rankdir=TB" in found[key].dot, key
+    marketing = found["department/marketing"].dot
+    # down: each sub-department is a box linking to its page; up: the manager it reports to
+    assert 'URL="departments/brand-management/"' in marketing
+    assert 'URL="departments/marketing-communication/"' in marketing
+    assert 'URL="roles/ceo/"' in marketing
+
+
 def test_five_hundred_roles_render_in_seconds(engine: str) -> None:
     playbook = big_playbook(500)
     start = time.perf_counter()
     out = render.render_site_diagrams(playbook, get_labels("en"), engine=engine)
     elapsed = time.perf_counter() - start
-    assert len(out) == 500 + 37 + 20 + 10 + 2
+    assert len(out) == 500 + 37 + 20 + 10 + 3
     assert elapsed < 15, f"{elapsed:.1f} s"
     width, height = svg_size(out["org-chart"][1])
     assert width < 4000, (width, height)  # grows downwards with the organization, not sideways
