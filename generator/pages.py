@@ -418,8 +418,9 @@ class Renderer:
 
     def workflow_page(self, workflow: Workflow) -> Page:
         steps = list(enumerate(workflow.steps, start=1))
+        runs = [(stage, [steps[n - 1] for n in numbers]) for stage, numbers in workflow.stage_runs()]
         return self.entity_page(
-            workflow, "workflow.md.j2", diagram=diagram_key(workflow), workflow=workflow, steps=steps
+            workflow, "workflow.md.j2", diagram=diagram_key(workflow), workflow=workflow, steps=steps, runs=runs
         )
 
     def index_pages(self) -> list[Page]:

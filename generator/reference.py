@@ -91,6 +91,10 @@ def _type(prop: dict[str, Any], owner: str, kinds: tuple[str, ...]) -> str:
         if item.startswith("text, up to "):
             item = f"texts of up to {item.removeprefix('text, up to ')} each"
         least = prop.get("minItems")
+        if item.startswith("whole number"):  # "whole numbers (each at least 1), at least 1 of them"
+            bounds = item.removeprefix("whole number").removeprefix(", ").strip()
+            item = "whole numbers" + (f" (each {bounds})" if bounds else "")
+            return f"list of {item}" + (f", at least {least} of them" if least else "")
         return f"list of {item}" + (f", at least {least}" if least else "")
     if kind == "integer":
         return "whole number" + _bounds(prop)

@@ -120,3 +120,34 @@ def test_department_chart_on_a_phone_never_widens_the_page(browser, site_url: st
         assert problems == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("workflow", ["monthly-content-cycle", "crisis-escalation"])
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
+def test_workflows_with_parallel_steps_and_stages_read(browser, site_url: str, workflow: str,
+                                                      viewport: dict[str, int]) -> None:
+    context, page, problems = _open(browser, site_url, f"workflows/{workflow}/", viewport)
+    try:
+        key = f"workflow/{workflow}"
+        m = page.evaluate(MEASURE, key)
+        assert m["pageOverflow"] <= 0, m
+        if viewport is LAPTOP:  # side by side steps still fit the column, and read
+            assert m["canvasOverflow"] <= 0 and m["svgRight"] <= m["columnRight"] + 1, m
+            assert m["smallestText"] >= 11, m
+        # each stage's band is labelled in the drawing, and its name is a heading of the steps
+        bands = page.locator(f'figure[data-diagram="{key}"] svg g.cluster text').all_text_contents()
+        headings = [h.rstrip("¶").strip() for h in page.locator("article h3").all_inner_texts()]
+        assert bands and set(bands) <= set(headings), (bands, headings)
+        if workflow == "monthly-content-cycle":
+            assert bands == ["Fact finding", "Planning", "Execution", "Evaluation"]
+            # the designer (4) and the videographer (5) stand side by side
+            boxes = page.evaluate("""(key) => [...document.querySelectorAll(
+                `figure[data-diagram="${key}"] svg g.node`)].map(g => [g.textContent.trim(), g.getBoundingClientRect().top])""", key)
+            tops = {text.split(".")[0]: top for text, top in boxes if text[:1].isdigit()}
+            assert abs(tops["4"] - tops["5"]) < 2 and tops["4"] > tops["3"] + 20, tops
+        figure = page.locator(f'figure[data-diagram="{key}"]')
+        figure.scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"{workflow}-{viewport['width']}.png"), full_page=viewport is LAPTOP)
+        assert problems == []
+    finally:
+        context.close()

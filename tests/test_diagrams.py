@@ -565,3 +565,18 @@ def test_memory_cache_forgets_the_oldest(fixture_playbook: Playbook) -> None:
     render.render_svgs([d.dot for d in site], chosen, cache=cache)
     keys = [render.cache_key(chosen, d.dot) for d in site]
     assert [key for key in keys if cache.svg(key) is not None] == keys[-2:]
+
+
+def test_parallel_steps_hang_side_by_side_in_labelled_bands(sample_playbook: Playbook) -> None:
+    cycle = sample_playbook.workflows["monthly-content-cycle"]
+    assert [stage for stage, _ in cycle.stage_runs()] == ["Fact finding", "Planning", "Execution", "Evaluation"]
+    dot = diagrams.workflow_diagram(sample_playbook, get_labels("en"), cycle).dot
+    edges = re.findall(r"\b(n\d+) -> (n\d+)", dot)
+    # trigger n0; steps 1-9 are n2.. in band order: designer (step 4) and videographer
+    # (step 5) both wait for the copywriter (step 3), and the review (step 6) for both
+    names = dict(re.findall(r'\b(n\d+) \[label=<<TABLE[^\n]*?<B>(\d+)\. ', dot))
+    number = {n: int(v) for n, v in names.items()}
+    pairs = sorted((number.get(a, 0), number[b]) for a, b in edges)
+    assert pairs == [(0, 1), (1, 2), (2, 3), (3, 4), (3, 5), (4, 6), (5, 6), (6, 7), (7, 8), (8, 9)]
+    bands = re.findall(r"subgraph cluster_n\d+ \{\n[^\n]* label=<<B>([^<]+)</B>>", dot)
+    assert bands == ["Fact finding", "Planning", "Execution", "Evaluation"]

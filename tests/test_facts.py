@@ -81,6 +81,25 @@ def test_a_step_hands_off_to_its_to_or_else_to_the_next_steps_doer(small: Playbo
     ]
 
 
+def test_a_step_hands_off_to_every_step_that_waits_for_it(tmp_path: Path) -> None:
+    """Steps 2 and 3 both wait for step 1 and run side by side; step 4 waits for both."""
+    steps = [
+        {"by": "writer", "action": "Plan."},  # to the poster and the agent, who both start then
+        {"by": "poster", "action": "Post.", "after": [1]},  # its follower is step 4 only
+        {"by": "agent", "action": "Brief care.", "after": [1]},
+        {"by": "boss", "action": "Review.", "after": [2, 3]},
+        {"by": "boss", "action": "Sign off."},  # waits for step 4: the same party, no hand-off
+    ]
+    files = {**SMALL, "playbook/workflows/flow.yml": {**SMALL["playbook/workflows/flow.yml"], "steps": steps}}
+    result = validate(write_project(tmp_path, files))
+    assert not result.errors, [str(p) for p in result.errors]
+    workflow = result.playbook.workflows["flow"]
+    assert [workflow.waits_for(n) for n in range(1, 6)] == [[], [1], [1], [2, 3], [4]]
+    assert [workflow.followers(n) for n in range(1, 6)] == [[2, 3], [4], [4], [5], []]
+    handoffs = [(h.number, h.source, h.target) for h in Facts(result.playbook).handoffs]
+    assert handoffs == [(1, "writer", "poster"), (1, "writer", "agent"), (2, "poster", "boss"), (3, "agent", "boss")]
+
+
 def test_department_hand_offs_are_directed_and_skip_their_own_department(small: Playbook) -> None:
     rows = {(r.source.id, r.target.id): r.count for r in Facts(small).department_handoffs()}
     assert rows == {("comms", "top"): 1, ("social", "care"): 1, ("care", "comms"): 1}
