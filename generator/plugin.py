@@ -40,7 +40,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
-from mkdocs.utils import nest_paths
+from mkdocs.utils import get_relative_url, nest_paths
 
 from . import targets
 from .cache import Cache
@@ -52,6 +52,10 @@ from .labels import get_labels
 from .pages import fill_slots
 from .reference import PAGE_PATH as REFERENCE_PATH
 from .site import Output, generate
+
+DIAGRAM_SCRIPT = "assets/javascripts/playbook-diagrams.js"
+"""Zoom, pan, find and `?focus=` for the diagrams (generator/assets/): published with the site
+and loaded by every page that shows a diagram; nothing is fetched from elsewhere."""
 
 # named "playbook", so that messages read "playbook: org/roles/x.yml:4:13: …"; under
 # mkdocs.plugins, so warnings count for --strict
@@ -144,6 +148,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             if page is not None and page.source:
                 file.edit_uri = url_path(Path(os.path.relpath(self.root / page.source, docs_dir)).as_posix())
             files.append(file)
+        script = (Path(__file__).parent / "assets" / Path(DIAGRAM_SCRIPT).name).read_text(encoding="utf-8")
+        files.append(File.generated(config, DIAGRAM_SCRIPT, content=script))
         if config.nav is None:
             config.nav = self._auto_nav = self._navigation(files, output)
         return files
@@ -173,6 +179,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             figures, here = self.output.figures, page.file.src_uri  # type: ignore[union-attr]
             urls = self._urls_from(here, page.file.url)
             output = fill_slots(output, generated.diagrams, lambda key: retarget(figures[key], here, urls))
+            script = html_text(get_relative_url(DIAGRAM_SCRIPT, page.file.url))
+            output = output.replace("</body>", f'<script src="{script}"></script>\n</body>', 1)
         # Material's search dialog has role="dialog" but no accessible name (axe-core:
         # aria-dialog-name, serious); name it in the site's language.
         marker = '<div class="md-search" data-md-component="search" role="dialog">'

@@ -8,6 +8,10 @@ as drawn.
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -148,6 +152,166 @@ def test_workflows_with_parallel_steps_and_stages_read(browser, site_url: str, w
         figure = page.locator(f'figure[data-diagram="{key}"]')
         figure.scroll_into_view_if_needed()
         page.screenshot(path=str(SHOTS / f"{workflow}-{viewport['width']}.png"), full_page=viewport is LAPTOP)
+        assert problems == []
+    finally:
+        context.close()
+
+
+VIEW = """(key) => {
+    const figure = document.querySelector(`figure.playbook-diagram[data-diagram="${key}"]`);
+    const svg = figure.querySelector('svg');
+    return {viewBox: svg.getAttribute('viewBox'), tools: !figure.querySelector('.playbook-diagram__tools').hidden};
+}"""
+
+FOUND = """(key) => {
+    const figure = document.querySelector(`figure.playbook-diagram[data-diagram="${key}"]`);
+    const canvas = figure.querySelector('.playbook-diagram__canvas').getBoundingClientRect();
+    const found = figure.querySelector('.playbook-found');
+    if (!found) return null;
+    const box = found.getBoundingClientRect();
+    const svg = figure.querySelector('svg');
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    const sizes = [...found.closest('g.node').querySelectorAll('text')].map(t => parseFloat(t.getAttribute('font-size')) * scale);
+    return {
+        dx: (box.left + box.right) / 2 - (canvas.left + canvas.right) / 2,
+        dy: (box.top + box.bottom) / 2 - (canvas.top + canvas.bottom) / 2,
+        inside: box.left >= canvas.left - 1 && box.right <= canvas.right + 1 && box.top >= canvas.top - 1 && box.bottom <= canvas.bottom + 1,
+        smallestText: Math.min(...sizes),
+        title: found.getAttribute('xlink:title') || found.getAttribute('title'),
+    };
+}"""
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
+def test_a_wide_chart_zooms_with_buttons_and_keys(browser, site_url: str, viewport: dict[str, int]) -> None:
+    context, page, problems = _open(browser, site_url, "organization/", viewport)
+    try:
+        before = page.evaluate(VIEW, "org-chart")
+        assert before["tools"], before  # the full chart is wider than the column: it zooms
+        assert page.evaluate(VIEW, "org-overview")["tools"] is (viewport is PHONE)
+        figure = page.locator('figure[data-diagram="org-chart"]')
+        figure.scroll_into_view_if_needed()
+        figure.locator('button[data-action="in"]').click()
+        zoomed = page.evaluate(VIEW, "org-chart")["viewBox"]
+        assert zoomed != before["viewBox"]
+        figure.locator(".playbook-diagram__canvas").focus()
+        page.keyboard.press("ArrowRight")
+        panned = page.evaluate(VIEW, "org-chart")["viewBox"]
+        assert panned != zoomed
+        page.keyboard.press("0")
+        assert page.evaluate(VIEW, "org-chart")["viewBox"] == before["viewBox"]  # fit is the first view
+        page.keyboard.press("+")
+        assert page.evaluate(VIEW, "org-chart")["viewBox"] != before["viewBox"]
+        assert page.evaluate(MEASURE, "org-chart")["pageOverflow"] <= 0
+        page.screenshot(path=str(SHOTS / f"org-chart-zoomed-{viewport['width']}.png"))
+        assert problems == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
+def test_find_in_chart_centres_and_zooms_to_readable(browser, site_url: str, viewport: dict[str, int]) -> None:
+    context, page, problems = _open(browser, site_url, "organization/", viewport)
+    try:
+        figure = page.locator('figure[data-diagram="org-chart"]')
+        figure.scroll_into_view_if_needed()
+        box = figure.locator('input[data-action="find"]')
+        box.fill("community manager")
+        box.press("Enter")
+        found = page.evaluate(FOUND, "org-chart")
+        assert found and found["title"] == "Community Manager", found
+        assert found["inside"] and abs(found["dx"]) < 3 and abs(found["dy"]) < 3, found
+        assert found["smallestText"] >= 11, found
+        page.screenshot(path=str(SHOTS / f"org-chart-find-{viewport['width']}.png"))
+        # a link inside the zoomed chart still opens its page
+        figure.locator(".playbook-found").click()
+        page.wait_for_url("**/roles/community-manager/")
+        assert problems == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
+def test_a_role_page_opens_the_org_chart_focused_on_the_role(browser, site_url: str, viewport: dict[str, int]) -> None:
+    context, page, problems = _open(browser, site_url, "roles/videographer/", viewport)
+    try:
+        link = page.locator("a.playbook-diagram__focus")
+        assert link.get_attribute("href").endswith("?focus=videographer")  # set by the script
+        link.click()
+        page.wait_for_url("**/organization/?focus=videographer")
+        page.wait_for_function("() => document.querySelector('.playbook-found')")
+        found = page.evaluate(FOUND, "org-chart")
+        assert found and found["title"] == "Videographer", found
+        assert found["inside"] and abs(found["dx"]) < 3 and abs(found["dy"]) < 3, found
+        assert found["smallestText"] >= 11, found
+        visible = page.evaluate("""() => { const r = document.querySelector('.playbook-found').getBoundingClientRect();
+            return r.top >= 0 && r.bottom <= window.innerHeight && r.left >= 0 && r.right <= window.innerWidth; }""")
+        assert visible
+        assert page.evaluate(MEASURE, "org-chart")["pageOverflow"] <= 0
+        page.screenshot(path=str(SHOTS / f"org-chart-focus-{viewport['width']}.png"))
+        assert problems == []
+    finally:
+        context.close()
+
+
+def test_full_screen_and_back(browser, site_url: str) -> None:
+    context, page, problems = _open(browser, site_url, "organization/", LAPTOP)
+    try:
+        figure = page.locator('figure[data-diagram="org-chart"]')
+        figure.scroll_into_view_if_needed()
+        figure.locator('button[data-action="full"]').click()
+        size = page.evaluate("""() => { const r = document.querySelector('figure[data-diagram="org-chart"] svg').getBoundingClientRect();
+            return [r.width, r.height]; }""")
+        assert size[0] > 1200 and size[1] > 600, size
+        page.keyboard.press("Escape")
+        assert "playbook-diagram--full" not in (figure.get_attribute("class") or "")
+        assert problems == []
+    finally:
+        context.close()
+
+
+def test_chart_pages_are_accessible(browser, site_url: str) -> None:
+    from .browser_support import AXE, need_axe
+
+    need_axe()
+    for path in ("organization/", "workflows/crisis-escalation/", "departments/marketing/"):
+        context, page, problems = _open(browser, site_url, path, LAPTOP)
+        try:
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+            serious = [f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}"
+                       for v in result["violations"] if v["impact"] in ("serious", "critical")]
+            assert serious == [], (path, serious)
+            assert problems == []
+        finally:
+            context.close()
+
+
+def test_offline_site_from_a_file_focuses_a_role(browser, tmp_path: Path) -> None:
+    """The offline build (no web server, `.html` page addresses): the script is in the
+    site, `?focus=` works from file://, and nothing is requested from anywhere else."""
+    project = copy_project(REPO, tmp_path / "project")
+    shutil.copy(REPO / "mkdocs-offline.yml", project / "mkdocs-offline.yml")
+    site = tmp_path / "site"
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(project / "mkdocs-offline.yml"),
+         "-d", str(site)],
+        capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (site / "assets" / "javascripts" / "playbook-diagrams.js").is_file()
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda msg: msg.type == "error" and problems.append(msg.text))
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.on("request", lambda r: not r.url.startswith(("file:", "data:", "blob:")) and problems.append(r.url))
+    try:
+        page.goto((site / "roles" / "social-analyst.html").as_uri())
+        page.locator("a.playbook-diagram__focus").click()
+        page.wait_for_function("() => document.querySelector('.playbook-found')")
+        found = page.evaluate(FOUND, "org-chart")
+        assert found and found["title"] == "Social Analyst" and found["inside"], found
         assert problems == []
     finally:
         context.close()

@@ -580,3 +580,15 @@ def test_parallel_steps_hang_side_by_side_in_labelled_bands(sample_playbook: Pla
     assert pairs == [(0, 1), (1, 2), (2, 3), (3, 4), (3, 5), (4, 6), (5, 6), (6, 7), (7, 8), (8, 9)]
     bands = re.findall(r"subgraph cluster_n\d+ \{\n[^\n]* label=<<B>([^<]+)</B>>", dot)
     assert bands == ["Fact finding", "Planning", "Execution", "Evaluation"]
+
+
+def test_figures_carry_hidden_tools_and_a_role_links_to_its_place_on_the_chart(fixture_playbook: Playbook) -> None:
+    out = render.render_site_diagrams(fixture_playbook, get_labels("en"))
+    for figure, _ in out.values():  # the script shows them only for a diagram wider than its column
+        assert '<div class="playbook-diagram__tools" hidden=""' in figure
+        assert 'class="playbook-diagram__tool" href="../' in figure  # open full size: the standalone file
+    role = out["role/officer"][0]
+    focus = re.search(r'class="playbook-diagram__focus" href="([^"]+)" data-focus="([^"]+)"', role)
+    assert focus is not None and resolve("roles/", focus.group(1)) == "organization/index.md"
+    assert focus.group(2) == "officer"
+    assert "playbook-diagram__focus" not in out["org-chart"][0]

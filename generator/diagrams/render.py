@@ -375,17 +375,50 @@ def figure_html(diagram: Diagram, svg: str, labels: Labels) -> str:
     body = body.replace(' xlink:href="', ' href="')  # SVG 2, which `a[href]` selectors see
     download = _from_file(diagram_file(diagram.key), here)
     file_name = diagram.key.replace("/", "-") + ".svg"
+    focus = ""
+    if diagram.key.startswith("role/"):  # the script adds ?focus=<role> to this link
+        focus = (f' <a class="playbook-diagram__focus" href="{_from_file(markdown_path("organization/"), here)}" '
+                 f'data-focus="{html_text(diagram.key.removeprefix("role/"))}" style="text-decoration:underline">'
+                 f'{html_text(labels("diagram_find_on_chart"))}</a>')
     # the canvas scrolls a wide diagram, so the keyboard must be able to reach it
     return (
         f'<figure class="playbook-diagram" data-diagram="{html_text(diagram.key)}">\n'
+        f"{_tools(labels, download, prefix)}"
         f'<div class="playbook-diagram__canvas" style="overflow-x:auto;max-width:100%" tabindex="0" '
         f'role="region" aria-labelledby="{prefix}-title">\n'
         f"{body}"
         f"</div>\n"
         f"<figcaption>{html_text(diagram.caption)} "
         f'<a class="playbook-diagram__download" href="{download}" download="{file_name}" '
-        f'style="text-decoration:underline">{html_text(labels("diagram_download"))}</a></figcaption>\n'
+        f'style="text-decoration:underline">{html_text(labels("diagram_download"))}</a>{focus}</figcaption>\n'
         f"</figure>"
+    )
+
+
+def _tools(labels: Labels, full_size: str, prefix: str) -> str:
+    """Zoom, fit, full screen, the file at full size and find: hidden until the page's script
+    (assets/javascripts/playbook-diagrams.js) shows them for a diagram wider than its column."""
+
+    def button(action: str, text: str, name: str) -> str:
+        # a symbol gets a name; a word is its own name (and must stay part of it), the title explains
+        named = f' aria-label="{html_text(name)}"' if len(text) == 1 else ""
+        return (f'<button type="button" class="playbook-diagram__tool" data-action="{action}"{named} '
+                f'title="{html_text(name)}">{html_text(text)}</button>')
+
+    return (
+        f'<div class="playbook-diagram__tools" hidden="" data-exit-full="{html_text(labels("diagram_exit_full_screen"))}" '
+        f'data-full="{html_text(labels("diagram_full_screen"))}" data-not-found="{html_text(labels("diagram_not_found"))}">'
+        + button("in", "+", labels("diagram_zoom_in"))
+        + button("out", "\u2212", labels("diagram_zoom_out"))
+        + button("fit", labels("diagram_fit"), labels("diagram_fit_long"))
+        + button("full", labels("diagram_full_screen"), labels("diagram_full_screen"))
+        + f'<a class="playbook-diagram__tool" href="{full_size}">{html_text(labels("diagram_open_full"))}</a>'
+        + f'<label class="playbook-diagram__find"><span>{html_text(labels("diagram_find"))}</span> '
+        f'<input type="search" data-action="find" placeholder="{html_text(labels("diagram_find_hint"))}" '
+        f'aria-describedby="{prefix}-help"/></label>'
+        f'<span class="playbook-diagram__status" role="status"></span>'
+        f'<span class="playbook-diagram__help" id="{prefix}-help">{html_text(labels("diagram_zoom_help"))}</span>'
+        "</div>\n"
     )
 
 
