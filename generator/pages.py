@@ -24,6 +24,7 @@ import jinja2
 from markupsafe import Markup
 
 from .cache import Cache
+from .diagrams.coordination import coordination_matrix
 from .escape import Md, html_text, md_block, md_inline, md_text, md_url
 from .facts import RACI_LETTERS, Facts, by_title, raci_parties, sort_key
 from .labels import Labels
@@ -471,8 +472,24 @@ class Renderer:
             hub=playbook.departments.get(playbook.organization.hub or "") if playbook.organization else None,
             handovers=facts.department_handoffs(),
             objectives=[(o, facts.departments_in(o)) for o in objectives],
+            matrix=_matrix(playbook, facts),
         )
         return indexes
+
+
+def _matrix(playbook: Playbook, facts: Facts) -> list[tuple[Department, list[tuple[int | None, int]]]]:
+    """The coordination map's department x department table: per row, the department and per
+    column what the two share (None on the diagonal) with its shade from 0 (nothing) to 4."""
+    boxes, cells = coordination_matrix(playbook, facts)
+    heaviest = max(cells.values(), default=1)
+    rows = []
+    for a in boxes:
+        row: list[tuple[int | None, int]] = []
+        for b in boxes:
+            value = None if a.id == b.id else cells.get((a.id, b.id), 0)
+            row.append((value, 0 if not value else max(1, min(4, -(-4 * value // heaviest)))))
+        rows.append((a, row))
+    return rows
 
 
 def _letters(objectives: list[Objective]) -> dict[tuple[str, str], list[str]]:

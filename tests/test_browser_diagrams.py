@@ -274,7 +274,7 @@ def test_chart_pages_are_accessible(browser, site_url: str) -> None:
     from .browser_support import AXE, need_axe
 
     need_axe()
-    for path in ("organization/", "workflows/crisis-escalation/", "departments/marketing/"):
+    for path in ("organization/", "workflows/crisis-escalation/", "departments/marketing/", "coordination/"):
         context, page, problems = _open(browser, site_url, path, LAPTOP)
         try:
             page.add_script_tag(path=str(AXE))
@@ -312,6 +312,35 @@ def test_offline_site_from_a_file_focuses_a_role(browser, tmp_path: Path) -> Non
         page.wait_for_function("() => document.querySelector('.playbook-found')")
         found = page.evaluate(FOUND, "org-chart")
         assert found and found["title"] == "Social Analyst" and found["inside"], found
+        assert problems == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
+def test_coordination_map_and_matrix_read(browser, site_url: str, viewport: dict[str, int], scheme: str) -> None:
+    context, page, problems = _open(browser, site_url, "coordination/", viewport, scheme)
+    try:
+        m = page.evaluate(MEASURE, "coordination")
+        assert m["pageOverflow"] <= 0, m
+        if viewport is LAPTOP:  # the hub and all its spokes in the column, readable
+            assert m["canvasOverflow"] <= 0 and m["svgRight"] <= m["columnRight"] + 1, m
+            assert m["smallestText"] >= 11, m
+        # no text of the map lies on a line: lines carry no labels, and no box's text crosses another's
+        boxes = page.evaluate("""() => [...document.querySelectorAll('figure[data-diagram="coordination"] svg g.node')]
+            .map(g => { const r = g.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })""")
+        assert page.locator('figure[data-diagram="coordination"] svg g.edge text').count() == 0
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+        cells = page.locator("span.playbook-heat")
+        assert cells.count() == 11 * 10
+        shades = page.evaluate("""() => ['1', '4'].map(n => getComputedStyle(
+            document.querySelector('.playbook-heat--' + n)).backgroundColor)""")
+        assert shades[0] != shades[1], shades  # the colour says it too
+        page.locator("span.playbook-heat").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"coordination-{viewport['width']}-{scheme}.png"))
         assert problems == []
     finally:
         context.close()

@@ -7,6 +7,7 @@ the diff.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 import xml.etree.ElementTree as ET
@@ -592,3 +593,26 @@ def test_figures_carry_hidden_tools_and_a_role_links_to_its_place_on_the_chart(f
     assert focus is not None and resolve("roles/", focus.group(1)) == "organization/index.md"
     assert focus.group(2) == "officer"
     assert "playbook-diagram__focus" not in out["org-chart"][0]
+
+
+def test_coordination_map_is_hub_and_spokes(sample_playbook: Playbook) -> None:
+    dot = diagrams.coordination_map(sample_playbook, get_labels("en")).dot
+    nodes = dict(re.findall(r'^\s*(n\d+) \[.*URL="departments/([a-z0-9-]+)/"', dot, re.M))
+    edges = re.findall(r"^\s*(n\d+) -> (n\d+) \[([^\n]*)\]", dot, re.M)
+    hub = next(n for n, d in nodes.items() if d == "marketing-communication")
+    assert edges and all(hub in (a, b) for a, b, _ in edges)  # every line is a spoke
+    assert not any("label=" in attrs for _, _, attrs in edges)  # counts sit in boxes, never on a line
+    assert len(edges) == len(sample_playbook.departments) - 1
+    assert "Coordinating hub" in dot and "Line width" in dot  # the legend
+
+
+def test_coordination_hub_without_a_hub_is_the_most_connected(sample_playbook: Playbook) -> None:
+    assert sample_playbook.organization is not None
+    playbook = dataclasses.replace(sample_playbook, organization=sample_playbook.organization.model_copy(update={"hub": None}))
+    facts = Facts(playbook)
+    groups = diagrams.coordination_groups(facts)
+    from generator.diagrams.coordination import coordination_hub
+
+    hub = coordination_hub(playbook, facts, groups)
+    weight = {d: sum(t.weight for pair, t in facts.ties(groups).items() if d in pair) for d in groups}
+    assert hub is not None and weight[hub] == max(weight.values())
