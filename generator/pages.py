@@ -96,8 +96,13 @@ def fill_slots(text: str, keys: Iterable[str], figure: Callable[[str], str]) -> 
     return text
 
 
+ORG_CHART_PATH = "organization/chart.md"
+"""The page of the full org chart (the organization page shows the departments overview)."""
+
+
 def diagram_key(entity: Entity) -> str:
-    """The diagram shown on an entity's page: `org-chart` for the organization, else `<kind>/<id>`."""
+    """The diagram of an entity: `org-chart` for the organization (on `ORG_CHART_PATH`),
+    else `<kind>/<id>` on the entity's page."""
     return "org-chart" if isinstance(entity, Organization) else f"{entity.KIND}/{entity.id}"
 
 
@@ -300,6 +305,9 @@ class Renderer:
         found.extend(self.index_pages())
         if self.playbook.organization:
             found.append(self.organization_page(self.playbook.organization))
+            chart = self.figure(diagram_key(self.playbook.organization))
+            if chart:
+                found.append(self.org_chart_page(self.playbook.organization, chart))
         entity_pages: dict[str, Callable[[Any], Page]] = {
             "department": self.department_page,
             "role": self.role_page,
@@ -334,12 +342,12 @@ class Renderer:
         here = page_path(organization)
         facts = self.facts
         hub = self.playbook.departments.get(organization.hub or "")
-        key = self.figure(diagram_key(organization))
+        key = self.figure(diagram_key(organization))  # on a page of its own: a link here
         overview = self.figure("org-overview")
         markdown = self.render(
             "organization.md.j2",
             here,
-            diagram=key,
+            chart=ORG_CHART_PATH if key else None,
             overview=overview,
             organization=organization,
             charter=organization.charter,
@@ -351,8 +359,13 @@ class Renderer:
             headcount=sum(r.headcount for r in self.playbook.roles.values()),
             open_positions=sum(1 for r in self.playbook.roles.values() if r.headcount == 0),
         )
-        shown = tuple(k for k in (overview, key) if k)
+        shown = (overview,) if overview else ()
         return Page(here, organization.label, markdown, source=organization.path, index=True, diagrams=shown)
+
+    def org_chart_page(self, organization: Organization, key: str) -> Page:
+        """The full org chart on a page of its own, without sidebars, so it has the width."""
+        markdown = self.render("org-chart.md.j2", ORG_CHART_PATH, organization=organization, diagram=key)
+        return Page(ORG_CHART_PATH, self.labels("org_chart"), markdown, source=organization.path, diagrams=(key,))
 
     def department_page(self, department: Department) -> Page:
         facts = self.facts

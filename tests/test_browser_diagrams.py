@@ -186,9 +186,10 @@ FOUND = """(key) => {
 def test_a_wide_chart_zooms_with_buttons_and_keys(browser, site_url: str, viewport: dict[str, int]) -> None:
     context, page, problems = _open(browser, site_url, "organization/", viewport)
     try:
+        assert page.evaluate(VIEW, "org-overview")["tools"] is (viewport is PHONE)  # fits at 1280
+        page.goto(site_url + "organization/chart/")
         before = page.evaluate(VIEW, "org-chart")
         assert before["tools"], before  # the full chart is wider than the column: it zooms
-        assert page.evaluate(VIEW, "org-overview")["tools"] is (viewport is PHONE)
         figure = page.locator('figure[data-diagram="org-chart"]')
         figure.scroll_into_view_if_needed()
         figure.locator('button[data-action="in"]').click()
@@ -211,7 +212,7 @@ def test_a_wide_chart_zooms_with_buttons_and_keys(browser, site_url: str, viewpo
 
 @pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
 def test_find_in_chart_centres_and_zooms_to_readable(browser, site_url: str, viewport: dict[str, int]) -> None:
-    context, page, problems = _open(browser, site_url, "organization/", viewport)
+    context, page, problems = _open(browser, site_url, "organization/chart/", viewport)
     try:
         figure = page.locator('figure[data-diagram="org-chart"]')
         figure.scroll_into_view_if_needed()
@@ -238,7 +239,7 @@ def test_a_role_page_opens_the_org_chart_focused_on_the_role(browser, site_url: 
         link = page.locator("a.playbook-diagram__focus")
         assert link.get_attribute("href").endswith("?focus=videographer")  # set by the script
         link.click()
-        page.wait_for_url("**/organization/?focus=videographer")
+        page.wait_for_url("**/organization/chart/?focus=videographer")
         page.wait_for_function("() => document.querySelector('.playbook-found')")
         found = page.evaluate(FOUND, "org-chart")
         assert found and found["title"] == "Videographer", found
@@ -255,7 +256,7 @@ def test_a_role_page_opens_the_org_chart_focused_on_the_role(browser, site_url: 
 
 
 def test_full_screen_and_back(browser, site_url: str) -> None:
-    context, page, problems = _open(browser, site_url, "organization/", LAPTOP)
+    context, page, problems = _open(browser, site_url, "organization/chart/", LAPTOP)
     try:
         figure = page.locator('figure[data-diagram="org-chart"]')
         figure.scroll_into_view_if_needed()
@@ -274,7 +275,8 @@ def test_chart_pages_are_accessible(browser, site_url: str) -> None:
     from .browser_support import AXE, need_axe
 
     need_axe()
-    for path in ("organization/", "workflows/crisis-escalation/", "departments/marketing/", "coordination/"):
+    for path in ("organization/", "organization/chart/", "workflows/crisis-escalation/", "departments/marketing/",
+                 "coordination/"):
         context, page, problems = _open(browser, site_url, path, LAPTOP)
         try:
             page.add_script_tag(path=str(AXE))
@@ -308,8 +310,10 @@ def test_offline_site_from_a_file_focuses_a_role(browser, tmp_path: Path) -> Non
     page.on("request", lambda r: not r.url.startswith(("file:", "data:", "blob:")) and problems.append(r.url))
     try:
         page.goto((site / "roles" / "social-analyst.html").as_uri())
+        # the full chart's page, from the role page: organization/chart.html?focus=social-analyst
         page.locator("a.playbook-diagram__focus").click()
         page.wait_for_function("() => document.querySelector('.playbook-found')")
+        assert page.url.endswith("organization/chart.html?focus=social-analyst"), page.url
         found = page.evaluate(FOUND, "org-chart")
         assert found and found["title"] == "Social Analyst" and found["inside"], found
         assert problems == []
@@ -341,6 +345,24 @@ def test_coordination_map_and_matrix_read(browser, site_url: str, viewport: dict
         assert shades[0] != shades[1], shades  # the colour says it too
         page.locator("span.playbook-heat").first.scroll_into_view_if_needed()
         page.screenshot(path=str(SHOTS / f"coordination-{viewport['width']}-{scheme}.png"))
+        assert problems == []
+    finally:
+        context.close()
+
+
+def test_the_full_org_chart_has_the_page_to_itself(browser, site_url: str) -> None:
+    """Sidebars hidden: the chart gets the width of the window, and is linked from the organization page."""
+    context, page, problems = _open(browser, site_url, "organization/", LAPTOP)
+    try:
+        page.locator('article a[href$="chart/"]').first.click()
+        page.wait_for_url("**/organization/chart/")
+        sidebars = page.evaluate("""() => [...document.querySelectorAll('.md-sidebar')]
+            .filter(s => s.getBoundingClientRect().width > 0 && getComputedStyle(s).visibility !== 'hidden').length""")
+        assert sidebars == 0
+        m = page.evaluate(MEASURE, "org-chart")
+        width = page.evaluate("() => document.querySelector('figure[data-diagram=\"org-chart\"] .playbook-diagram__canvas').clientWidth")
+        assert width > 1000 and m["pageOverflow"] <= 0, (width, m)
+        page.screenshot(path=str(SHOTS / "org-chart-page-1280.png"))
         assert problems == []
     finally:
         context.close()

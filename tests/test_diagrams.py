@@ -590,7 +590,7 @@ def test_figures_carry_hidden_tools_and_a_role_links_to_its_place_on_the_chart(f
         assert 'class="playbook-diagram__tool" href="../' in figure  # open full size: the standalone file
     role = out["role/officer"][0]
     focus = re.search(r'class="playbook-diagram__focus" href="([^"]+)" data-focus="([^"]+)"', role)
-    assert focus is not None and resolve("roles/", focus.group(1)) == "organization/index.md"
+    assert focus is not None and resolve("roles/", focus.group(1)) == "organization/chart.md"
     assert focus.group(2) == "officer"
     assert "playbook-diagram__focus" not in out["org-chart"][0]
 

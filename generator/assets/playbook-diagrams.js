@@ -1,8 +1,8 @@
 /* Zoom, pan, fit, full screen and find for the playbook's diagrams; `?focus=<role>`.
  *
  * Written for this site, no library: each figure holds an inline Graphviz <svg> and a
- * hidden toolbar (generator/diagrams/render.py). A diagram that does not fit its column at
- * 3/4 of its size gets the toolbar; its view is the svg's viewBox, which buttons, keys
+ * hidden toolbar (generator/diagrams/render.py). A diagram whose text would be drawn under
+ * 11 px to fit its column gets the toolbar; its view is the svg's viewBox, which buttons, keys
  * (+ - 0 and arrows on the focused canvas), drag, pinch and ctrl+wheel change. "Fit" (the
  * first view) shows it whole. Find and `?focus=` zoom to the box at its drawn size (text of
  * 9 pt is 12 px), centre it and light it up. Nothing is fetched; works from file://.
@@ -11,7 +11,7 @@
   "use strict";
 
   var PX = 4 / 3; // CSS px per pt: Graphviz sizes are in points
-  var MIN_SCALE = 0.75; // render.MIN_SCALE: narrower than this share of its size, it zooms
+  var READABLE = 11 / 12; // drawn smaller than this, 9 pt text is under 11 px: the diagram zooms
   var STEP = 1.25;
   var STYLE =
     ".playbook-diagram__tools{display:flex;flex-wrap:wrap;gap:.3rem;align-items:center;margin:0 0 .4rem;font-size:.7rem}" +
@@ -23,6 +23,7 @@
     ".playbook-diagram__find input{font:inherit;min-height:2.2rem;flex:1;min-width:6rem;padding:0 .4rem;border:1px solid var(--md-default-fg-color--light);" +
     "border-radius:.2rem;background:var(--md-default-bg-color);color:var(--md-default-fg-color)}" +
     ".playbook-diagram__help{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}" +
+    ".md-typeset .playbook-diagram--zoom{width:100%}" + // Material's figures shrink to their content
     ".playbook-diagram--zoom .playbook-diagram__canvas{overflow:hidden!important;touch-action:none;cursor:grab;" +
     "border:1px solid var(--md-default-fg-color--lightest);border-radius:.2rem}" +
     ".playbook-diagram--zoom .playbook-diagram__svg{display:block;min-width:0!important;max-width:none!important;width:100%!important}" +
@@ -50,7 +51,7 @@
   }
 
   Chart.prototype.wide = function () {
-    return this.whole.w * PX * MIN_SCALE > this.canvas.clientWidth + 1;
+    return this.whole.w * PX * READABLE > this.canvas.clientWidth + 1;
   };
 
   Chart.prototype.enable = function () {

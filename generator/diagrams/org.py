@@ -320,7 +320,7 @@ def org_chart(playbook: Playbook, labels: Labels, facts: Facts | None = None) ->
     title = labels("diagram_org_chart_title", name=one_line(name),
                    roles=_count(labels, "diagram_roles", len(playbook.roles)),
                    departments=_count(labels, "diagram_departments", len(playbook.departments)))
-    return Diagram("org-chart", "organization/", title, labels("diagram_org_chart_caption"), g.source)
+    return Diagram("org-chart", "organization/chart/", title, labels("diagram_org_chart_caption"), g.source)
 
 
 def _department_item(labels: Labels, department: Department, facts: Facts, playbook: Playbook) -> _Item:

@@ -377,7 +377,7 @@ def figure_html(diagram: Diagram, svg: str, labels: Labels) -> str:
     file_name = diagram.key.replace("/", "-") + ".svg"
     focus = ""
     if diagram.key.startswith("role/"):  # the script adds ?focus=<role> to this link
-        focus = (f' <a class="playbook-diagram__focus" href="{_from_file(markdown_path("organization/"), here)}" '
+        focus = (f' <a class="playbook-diagram__focus" href="{_from_file(markdown_path("organization/chart/"), here)}" '
                  f'data-focus="{html_text(diagram.key.removeprefix("role/"))}" style="text-decoration:underline">'
                  f'{html_text(labels("diagram_find_on_chart"))}</a>')
     # the canvas scrolls a wide diagram, so the keyboard must be able to reach it
