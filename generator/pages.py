@@ -24,6 +24,7 @@ import jinja2
 from markupsafe import Markup
 
 from .cache import Cache
+from .diagrams.common import ORG_CHART_LIMIT
 from .diagrams.coordination import coordination_matrix
 from .escape import Md, html_text, md_block, md_inline, md_text, md_url
 from .facts import RACI_LETTERS, Facts, by_title, raci_parties, sort_key
@@ -348,6 +349,8 @@ class Renderer:
             "organization.md.j2",
             here,
             chart=ORG_CHART_PATH if key else None,
+            too_big=len(self.playbook.roles) > ORG_CHART_LIMIT,
+            limit=ORG_CHART_LIMIT,
             overview=overview,
             organization=organization,
             charter=organization.charter,

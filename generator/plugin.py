@@ -227,6 +227,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return url
 
     def _report(self, output: Output) -> None:
+        for note in output.notes:
+            log.info(note)
         for problem in output.result.problems:
             text = f"{problem.location}: {problem.message} [{problem.rule}]"
             if problem.severity == "error":

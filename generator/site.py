@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import Cache
+from .diagrams.common import ORG_CHART_LIMIT
 from .facts import Facts
 from .labels import Labels, get_labels
 from .pages import SECTIONS, Page, diagram_path, fill_slots, render_pages
@@ -34,6 +35,9 @@ class Output:
     figures: dict[str, str] = field(default_factory=dict)
     """Diagram key -> the HTML figure for its page, links relative to the page's Markdown file.
     Pages hold a placeholder for it (`pages.diagram_slot`); the writer puts it in."""
+    notes: tuple[str, ...] = ()
+    """What the build left out on purpose and why (the full org chart of a very large
+    organization), for the writer to say once."""
 
     @property
     def files(self) -> dict[str, str]:
@@ -118,7 +122,11 @@ def _generate(
     figures = {key: figure for key, (figure, _svg) in rendered.items()}
     pages = render_pages(result.playbook, labels, diagrams=figures.keys(), facts=facts, cache=cache)
     pages[REFERENCE_PATH] = Page(REFERENCE_PATH, labels("format_reference"), reference_markdown(labels("format_reference")))
-    return Output(result, pages, svgs, labels.language, figures)
+    notes: tuple[str, ...] = ()
+    if diagrams and len(result.playbook.roles) > ORG_CHART_LIMIT:
+        notes = (f"the full org chart is left out: {len(result.playbook.roles)} roles are more than the "
+                 f"{ORG_CHART_LIMIT} it is drawn for; the organization page shows the departments overview instead",)
+    return Output(result, pages, svgs, labels.language, figures, notes)
 
 
 def render_diagrams(

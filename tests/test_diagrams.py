@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sys
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -26,8 +27,9 @@ from generator.facts import Facts
 from generator.labels import get_labels
 from generator.model import TITLE_MAX, Department, Objective, Organization, Playbook, Role, Workflow
 from generator.project import validate
+from generator.site import generate
 
-from .conftest import need_tool
+from .conftest import REPO, need_tool
 from .golden import check_folder
 
 GOLDEN = Path(__file__).parent / "golden" / "diagrams"
@@ -457,9 +459,9 @@ def test_disk_cache_is_reused(fixture_playbook: Playbook, tmp_path: Path, monkey
     runs: list[int] = []
     real = render._run_dot
 
-    def counting(engine: Engine, dots):
+    def counting(engine: Engine, dots, names=None):
         runs.append(len(dots))
-        return real(engine, dots)
+        return real(engine, dots, names)
 
     monkeypatch.setattr(render, "_run_dot", counting)
     cache = tmp_path / "cache"
@@ -478,7 +480,7 @@ def test_disk_cache_is_reused(fixture_playbook: Playbook, tmp_path: Path, monkey
 def test_a_session_cache_keeps_drawings_in_memory(fixture_playbook: Playbook, monkeypatch: pytest.MonkeyPatch) -> None:
     runs: list[int] = []
     real = render._run_dot
-    monkeypatch.setattr(render, "_run_dot", lambda engine, dots: runs.append(len(dots)) or real(engine, dots))
+    monkeypatch.setattr(render, "_run_dot", lambda engine, dots, names=None: runs.append(len(dots)) or real(engine, dots, names))
     session = Cache()
     first = render.render_site_diagrams(fixture_playbook, get_labels("en"), cache=session)
     assert render.render_site_diagrams(fixture_playbook, get_labels("en"), cache=session) == first
@@ -616,3 +618,54 @@ def test_coordination_hub_without_a_hub_is_the_most_connected(sample_playbook: P
     hub = coordination_hub(playbook, facts, groups)
     weight = {d: sum(t.weight for pair, t in facts.ties(groups).items() if d in pair) for d in groups}
     assert hub is not None and weight[hub] == max(weight.values())
+
+
+def test_a_failed_batch_is_not_redrawn_diagram_by_diagram(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = find_engine("auto")  # asks the engine its version: not a drawing
+    runs: list[object] = []
+    real = render.subprocess.run
+
+    def counted(*args: object, **kwargs: object) -> object:
+        runs.append(args)
+        return real(*args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(render.subprocess, "run", counted)
+    dots = ["digraph { a }"] * 50 + ["digraph { a -> }"] + ["digraph { b }"] * 49
+    with pytest.raises(EngineError, match="cannot draw diagram number-50"):
+        render.render_svgs(dots, engine, names=[f"number-{i}" for i in range(100)])
+    assert len(runs) == 1
+
+
+def test_a_very_large_organization_gets_the_overview_instead_of_the_full_chart(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Above the limit (3,000 roles; 20 here) no full chart is drawn, the organization page
+    says why, and the build's output carries one note for the writer to print."""
+    import generator.pages
+    import generator.site
+
+    for module in (diagrams, generator.site, generator.pages):
+        monkeypatch.setattr(module, "ORG_CHART_LIMIT", 20)
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from synth import write
+
+    output = generate(write(30, tmp_path / "synth"))
+    assert "diagrams/org-chart.svg" not in output.svgs and "diagrams/org-overview.svg" in output.svgs
+    assert "organization/chart.md" not in output.pages
+    page = output.pages["organization/index.md"].markdown
+    assert "too big for one chart of every role (it is drawn for up to 20)" in page
+    assert len(output.notes) == 1 and "30 roles are more than the 20" in output.notes[0]
+    small = generate(write(10, tmp_path / "small"))
+    assert not small.notes and "organization/chart.md" in small.pages
+
+
+def test_the_build_says_once_what_it_left_out(caplog: pytest.LogCaptureFixture, sample_playbook: Playbook) -> None:
+    from generator.plugin import PlaybookPlugin
+    from generator.site import Output
+
+    result = validate(REPO)
+    output = Output(result, notes=("the full org chart is left out: 3001 roles are more than the 3000 …",))
+    with caplog.at_level("INFO"):
+        PlaybookPlugin()._report(output)
+    said = [r for r in caplog.records if "full org chart is left out" in r.getMessage()]
+    assert len(said) == 1 and said[0].levelname == "INFO"  # information, not a warning that fails --strict

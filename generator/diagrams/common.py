@@ -42,6 +42,11 @@ GRID_COLUMNS = 4
 COORDINATION_LIMIT = 24
 """The coordination map draws at most this many departments; in a bigger organization
 sub-departments count for their parents."""
+ORG_CHART_LIMIT = 3000
+"""The full org chart is drawn for at most this many roles. Graphviz lays out 3,000 roles in
+about 2 s here, 5,000 in 7 s, 10,000 in 50 s, and 20,000 not in 15 minutes (see
+benchmarks/RESULTS.md); above the limit the organization page shows the departments
+overview and says why, and each department page keeps its own chart."""
 TITLE_WIDTH = 22
 """Characters per line of a box title; longer titles wrap."""
 

@@ -104,8 +104,12 @@ def cache_key(engine: Engine, dot: str) -> str:
     return digest.hexdigest()
 
 
-def _run_dot(engine: Engine, dots: Sequence[str]) -> list[str]:
-    """Render graphs in one Graphviz process: graphs in on stdin, SVGs out one after another."""
+def _run_dot(engine: Engine, dots: Sequence[str], names: Sequence[str] | None = None) -> list[str]:
+    """Render graphs in one Graphviz process: graphs in on stdin, SVGs out one after another.
+
+    A failed run is not tried again graph by graph (a big organization's batch would then
+    cost as many Graphviz runs as it has diagrams): Graphviz stops at a graph it cannot read,
+    so the first graph without its SVG is the one named (`names`, the diagram keys)."""
     text = "".join(dot if dot.endswith("\n") else dot + "\n" for dot in dots)
     try:
         done = subprocess.run(
@@ -124,7 +128,10 @@ def _run_dot(engine: Engine, dots: Sequence[str]) -> list[str]:
     svgs = [part + "</svg>\n" for part in parts[:-1]]
     if done.returncode != 0 or len(svgs) != len(dots):
         error = done.stderr.decode("utf-8", errors="replace").strip() or f"exit status {done.returncode}"
-        raise EngineError(f"Graphviz {engine} failed: {error}")
+        if len(svgs) < len(dots):
+            which = names[len(svgs)] if names else f"number {len(svgs) + 1}"
+            raise EngineError(f"cannot draw diagram {which}: Graphviz {engine} failed: {error}")
+        raise EngineError(f"cannot draw the diagrams ({len(dots)} in one Graphviz run): Graphviz {engine} failed: {error}")
     return svgs
 
 
@@ -159,10 +166,7 @@ def render_svgs(
             todo[key] = index
     if todo:
         batch = [dots[i] for i in todo.values()]
-        try:
-            drawn = _run_dot(engine, batch)
-        except EngineError:
-            drawn = _run_one_by_one(engine, batch, [names[i] if names else str(i) for i in todo.values()])
+        drawn = _run_dot(engine, batch, [names[i] if names else str(i) for i in todo.values()])
         for key, svg in zip(todo, drawn, strict=True):
             found[key] = svg
             if cache_dir is not None:
@@ -170,20 +174,6 @@ def render_svgs(
     if cache is not None:
         cache.keep_svgs(found)
     return [found[key] for key in keys]
-
-
-def _run_one_by_one(engine: Engine, dots: Sequence[str], names: Sequence[str]) -> list[str]:
-    """After a failed batch: draw each graph alone, to name the diagrams that fail."""
-    drawn: list[str] = []
-    failures: list[str] = []
-    for name, dot in zip(names, dots, strict=True):
-        try:
-            drawn.extend(_run_dot(engine, [dot]))
-        except EngineError as exc:
-            failures.append(f"{name}: {exc}")
-    if failures:
-        raise EngineError("cannot draw diagram " + "; ".join(failures))
-    return drawn
 
 
 def _store(cache_dir: Path, key: str, svg: str) -> None:
