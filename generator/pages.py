@@ -368,7 +368,8 @@ class Renderer:
     def org_chart_page(self, organization: Organization, key: str) -> Page:
         """The full org chart on a page of its own, without sidebars, so it has the width."""
         markdown = self.render("org-chart.md.j2", ORG_CHART_PATH, organization=organization, diagram=key)
-        return Page(ORG_CHART_PATH, self.labels("org_chart"), markdown, source=organization.path, diagrams=(key,))
+        # made from every role, not from one file: no edit button (as the RACI matrix)
+        return Page(ORG_CHART_PATH, self.labels("org_chart"), markdown, diagrams=(key,))
 
     def department_page(self, department: Department) -> Page:
         facts = self.facts
