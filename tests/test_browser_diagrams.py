@@ -366,3 +366,20 @@ def test_the_full_org_chart_has_the_page_to_itself(browser, site_url: str) -> No
         assert problems == []
     finally:
         context.close()
+
+
+def test_printed_diagrams_fit_the_paper(browser, site_url: str) -> None:
+    """A4 portrait is about 718 CSS px wide inside the margins: every diagram fits, whole."""
+    context, page, problems = _open(browser, site_url, "organization/chart/", {"width": 718, "height": 1000})
+    try:
+        page.emulate_media(media="print")
+        page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+        m = page.evaluate("""() => { const svg = document.querySelector('figure[data-diagram="org-chart"] svg');
+            const r = svg.getBoundingClientRect(); const b = svg.viewBox.baseVal;
+            return {right: r.right, width: window.innerWidth, whole: b.x === 0 && b.y === 0,
+                    tools: getComputedStyle(document.querySelector('.playbook-diagram__tools')).display}; }""")
+        assert m["right"] <= m["width"] and m["whole"] and m["tools"] == "none", m
+        page.pdf(path=str(SHOTS / "org-chart.pdf"))
+        assert problems == []
+    finally:
+        context.close()

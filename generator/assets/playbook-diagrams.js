@@ -241,6 +241,11 @@
     window.addEventListener("resize", function () {
       if (chart.on) chart.fit();
     });
+    window.addEventListener("beforeprint", function () { // paper gets the whole diagram
+      chart.svg.setAttribute("viewBox", [chart.whole.x, chart.whole.y, chart.whole.w, chart.whole.h].join(" "));
+      chart.svg.style.height = "";
+    });
+    window.addEventListener("afterprint", function () { chart.fit(); });
   };
 
   /* `?focus=<role id>`: the box of that role in the first chart that links to it */
