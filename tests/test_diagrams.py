@@ -669,3 +669,21 @@ def test_the_build_says_once_what_it_left_out(caplog: pytest.LogCaptureFixture, 
         PlaybookPlugin()._report(output)
     said = [r for r in caplog.records if "full org chart is left out" in r.getMessage()]
     assert len(said) == 1 and said[0].levelname == "INFO"  # information, not a warning that fails --strict
+
+
+def test_the_overview_of_a_big_organization_stays_small(tmp_path: Path, engine: str) -> None:
+    """400 roles in 48 departments: the overview shows whole levels of the tree, at most 24
+    boxes, each saying how many departments below it are left to its own page, and fits."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from synth import write
+
+    playbook = validate(write(400, tmp_path / "synth")).playbook
+    assert len(playbook.departments) > 24
+    overview = diagrams.org_overview(playbook, get_labels("en"))
+    shown = re.findall(r'TITLE="[^"]*"|tooltip="[^"]*"', overview.dot)
+    assert 1 < len(shown) <= 24
+    hidden = [int(n) for n in re.findall(r"\+ (\d+) sub-departments?<", overview.dot)]
+    assert len(shown) + sum(hidden) == len(playbook.departments)
+    svg = render.render_svgs([overview.dot], find_engine(engine))[0]
+    width, height = svg_size(svg)
+    assert width <= COLUMN_PT * 1.1 and height < 3 * width, (width, height)

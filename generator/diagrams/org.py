@@ -44,6 +44,9 @@ STACK_FROM = 3
 it (see `grid_columns`) rather than spread in a row."""
 OVERVIEW_COLUMNS = 2
 """The department overview stacks sibling departments at most this many side by side."""
+OVERVIEW_LIMIT = 24
+"""The overview shows at most this many departments (whole levels of the tree, see
+`overview_depth`); each department's own chart shows what lies below."""
 OVERVIEW_WIDTH = 18
 """Characters per line of a department's title in the overview."""
 
@@ -323,8 +326,10 @@ def org_chart(playbook: Playbook, labels: Labels, facts: Facts | None = None) ->
     return Diagram("org-chart", "organization/chart/", title, labels("diagram_org_chart_caption"), g.source)
 
 
-def _department_item(labels: Labels, department: Department, facts: Facts, playbook: Playbook) -> _Item:
-    """A department as one box of the overview: its title, its lead and its size."""
+def _department_item(labels: Labels, department: Department, facts: Facts, playbook: Playbook,
+                     hidden: int = 0) -> _Item:
+    """A department as one box of the overview: its title, its lead, its size, and how many
+    departments under it the overview leaves to the department's own page (`hidden`)."""
     own = facts.members.get(department.id, [])
     lines = [f"<B>{_html(department.title, OVERVIEW_WIDTH)}</B>"]
     lead = playbook.roles.get(department.lead or "")
@@ -333,9 +338,22 @@ def _department_item(labels: Labels, department: Department, facts: Facts, playb
     size = _count(labels, "diagram_roles", len(own)) + " · " + _count(
         labels, "diagram_people", sum(r.headcount for r in own))
     lines.append(_small(html_label(size)))
+    if hidden:
+        lines.append(_small(html_label("+ " + _count(labels, "diagram_subdepartments", hidden)), ACCENT))
     attrs = {"tooltip": _tooltip(department.title), "penwidth": "1.5"}
     return _Item(f"dept:{department.id}", department, "<BR/>".join(lines), None,
                  parent=f"dept:{facts.parent[department.id]}" if facts.parent[department.id] else None, attrs=attrs)
+
+
+def overview_depth(tree: list[tuple[int, Department]]) -> int:
+    """How deep the overview goes: the deepest level of the department tree that keeps it to
+    `OVERVIEW_LIMIT` boxes (at least the top departments and their sub-departments' level 1
+    when that is all there is). Deeper departments are counted in their ancestor's box."""
+    deepest = max((level for level, _ in tree), default=0)
+    for depth in range(deepest, 0, -1):
+        if sum(1 for level, _ in tree if level <= depth) <= OVERVIEW_LIMIT:
+            return depth
+    return 0 if sum(1 for level, _ in tree if level == 0) > 1 else min(1, deepest)
 
 
 def org_overview(playbook: Playbook, labels: Labels, facts: Facts | None = None) -> Diagram:
@@ -345,7 +363,13 @@ def org_overview(playbook: Playbook, labels: Labels, facts: Facts | None = None)
     facts = facts or Facts(playbook)
     g = _graph(CHART_GRAPH)
     names = _Names()
-    items = [_department_item(labels, d, facts, playbook) for _depth, d in facts.tree()]
+    tree = facts.tree()
+    depth = overview_depth(tree)
+    below: dict[str, int] = defaultdict(int)  # departments deeper than `depth`, by their shown ancestor
+    for level, department in tree:
+        if level > depth:
+            below[facts.chains[department.id][depth]] += 1
+    items = [_department_item(labels, d, facts, playbook, below[d.id]) for level, d in tree if level <= depth]
     _Chart(names, items, {}, {}, grid_from=STACK_FROM, columns=OVERVIEW_COLUMNS).draw(g)
     name = playbook.organization.name if playbook.organization else ""
     title = labels("diagram_org_overview_title", name=one_line(name),
