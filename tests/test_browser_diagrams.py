@@ -383,3 +383,43 @@ def test_printed_diagrams_fit_the_paper(browser, site_url: str) -> None:
         assert problems == []
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def synthetic_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A 300-role synthetic organization (benchmarks/synth.py), built and served."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from synth import write
+
+    base = tmp_path_factory.mktemp("browser-synthetic")
+    project = write(300, base / "project")
+    build_site(project, base / "site")
+    with serve(base / "site") as url:
+        yield url
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
+def test_a_300_role_organization_reads(browser, synthetic_url: str, viewport: dict[str, int]) -> None:
+    context, page, problems = _open(browser, synthetic_url, "organization/", viewport)
+    try:
+        m = page.evaluate(MEASURE, "org-overview")
+        assert m["pageOverflow"] <= 0, m
+        if viewport is LAPTOP:
+            assert m["canvasOverflow"] <= 0 and m["smallestText"] >= 11, m
+        role = page.evaluate("""() => fetch('../roles/').then(r => r.text()).then(t =>
+            (t.match(/href="([a-z0-9-]+)\\/"/g) || []).map(h => h.slice(6, -2)).filter(h => h.startsWith('role-'))[17])""")
+        assert role, "no role found on the roles index"
+        page.goto(synthetic_url + f"organization/chart/?focus={role}")
+        page.wait_for_function("() => document.querySelector('.playbook-found')")
+        found = page.evaluate(FOUND, "org-chart")
+        # a box in a grid of leaves: its link's outline is a few px off the cell's middle
+        assert found and found["inside"] and abs(found["dx"]) < 10 and abs(found["dy"]) < 10, found
+        assert found["smallestText"] >= 11, found
+        assert page.evaluate(MEASURE, "org-chart")["pageOverflow"] <= 0
+        before = page.evaluate(VIEW, "org-chart")["viewBox"]
+        page.locator('figure[data-diagram="org-chart"] button[data-action="out"]').click()
+        assert page.evaluate(VIEW, "org-chart")["viewBox"] != before
+        page.screenshot(path=str(SHOTS / f"synthetic-300-focus-{viewport['width']}.png"))
+        assert problems == []
+    finally:
+        context.close()
