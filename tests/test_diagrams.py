@@ -310,10 +310,14 @@ def test_coordination_counts_departments_not_roles(fixture_playbook: Playbook) -
 
 
 def test_big_organizations_get_a_coordination_map_of_top_departments() -> None:
-    playbook = big_playbook(120)
-    groups = diagrams.coordination_groups(Facts(playbook))
-    assert len(set(groups.values())) <= diagrams.COORDINATION_LIMIT
+    playbook = big_playbook(120)  # 37 departments: all drawn, up to 40
+    assert len(set(diagrams.coordination_groups(Facts(playbook)).values())) == 37 <= diagrams.COORDINATION_LIMIT
+    groups = diagrams.coordination_groups(Facts(playbook), limit=24)
+    assert len(set(groups.values())) <= 24
     assert groups["d3-4"] == "d3" and groups["d3"] == "d3"
+    # one top department over 30 others: never a map of the top box alone
+    groups = diagrams.coordination_groups(Facts(playbook), limit=5)
+    assert len(set(groups.values())) == 7 and groups["d3-4"] == "d3"
 
 
 # -- SVG ------------------------------------------------------------------------------------------------

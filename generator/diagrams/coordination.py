@@ -29,12 +29,17 @@ SPOKE_WIDTH = 18
 def coordination_groups(facts: Facts, limit: int = COORDINATION_LIMIT) -> dict[str, str]:
     """The box each department is drawn in on the coordination map: its own, or for an
     organization of more than `limit` departments, the box of its ancestor at the deepest
-    level of the department tree that still gives at most `limit` boxes."""
+    level of the department tree that still gives at most `limit` boxes, and never a single
+    box when a deeper level gives more (one top department over everything would leave the
+    map with its hub alone)."""
     chains = facts.chains
     deepest = max((len(c) for c in chains.values()), default=1)
     for level in range(deepest, 0, -1):
         groups = {d: c[min(level, len(c)) - 1] for d, c in chains.items()}
-        if len(set(groups.values())) <= limit or level == 1:
+        boxes = len(set(groups.values()))
+        if boxes <= limit or level == 1:
+            if boxes == 1 and level < deepest:
+                return {d: c[min(level + 1, len(c)) - 1] for d, c in chains.items()}
             return groups
     return {d: d for d in chains}  # pragma: no cover - no departments
 
