@@ -82,9 +82,11 @@ class Handoff:
     """Work passing from one party (role or department) to another at a workflow step.
 
     A step hands off to the party it names in `to`; a step that names nobody hands off to
-    the `by` of the next step, in whose hands the work goes on. An explicit `to` says where
-    the work goes, so the next step's `by` is not counted as a second receiver (that party
-    gets the work from whoever received it). A party never hands off to itself.
+    the `by` of every step that waits for it (`Workflow.followers`: the next step, or the
+    steps that name it in `after`, which run side by side), in whose hands the work goes on.
+    An explicit `to` says where the work goes, so the followers' `by` are not counted as
+    further receivers (they get the work from whoever received it). A party never hands off
+    to itself, and hands off to the same party once per step.
     Hand-offs are stored directed (`source` -> `target`); views that show pairs of
     departments sum both directions."""
 
@@ -454,15 +456,14 @@ class Facts:
         out: list[Handoff] = []
         for workflow in by_title(self.playbook.workflows.values()):
             steps = workflow.steps
-            for index, step in enumerate(steps):
+            for number, step in enumerate(steps, start=1):
                 if step.to:
-                    target, named = step.to, True
-                elif index + 1 < len(steps):
-                    target, named = steps[index + 1].by, False
-                else:
-                    continue  # the last step, handed to nobody: the workflow ends there
-                if target != step.by:
-                    out.append(Handoff(workflow, index + 1, step.by, target, named))
+                    targets, named = [step.to], True
+                else:  # no follower: the workflow (or this branch of it) ends there
+                    targets, named = [steps[n - 1].by for n in workflow.followers(number)], False
+                for target in dict.fromkeys(targets):
+                    if target != step.by:
+                        out.append(Handoff(workflow, number, step.by, target, named))
         return out
 
     def department_handoffs(self, groups: Mapping[str, str] | None = None) -> list[DepartmentHandoffs]:

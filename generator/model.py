@@ -579,6 +579,15 @@ class Step(Model):
     """Time allowed: `<n>m`, `<n>h` or `<n>d`."""
     to: PartyId | None = None
     """Role or department the work is handed to."""
+    after: Annotated[list[Annotated[int, Field(ge=1, strict=True)]], Field(min_length=1)] | None = None
+    """Numbers of the earlier steps this step waits for (the first step is 1). Without it a
+    step waits for the step before it. Steps that wait for the same step run at the same time
+    and are drawn side by side: with `after: [2]` on steps 3 and 4, both start when step 2 is
+    done, and a step with `after: [3, 4]` waits for both. A step hands its work to every step
+    that waits for it."""
+    stage: Title | None = None
+    """Stage of the workflow the step belongs to, such as `Planning`. Consecutive steps of
+    the same stage are drawn in one labelled band and listed under the stage's name."""
 
 
 class Workflow(Entity):
@@ -594,10 +603,34 @@ class Workflow(Entity):
     objective: ObjectiveId | None = None
     """Objective the workflow serves."""
     steps: Annotated[list[Step], Field(min_length=1)]
-    """Steps in order; at least one."""
+    """Steps in the order they start; at least one. Each waits for the step before it
+    unless it names the steps it waits for in `after`."""
     reviewed: Day | None = None
     """Day someone last checked that this page is still true (YYYY-MM-DD); the review is
     owed by the accountable role of its objective (`objective`); the lead of the coordinating hub when it serves none."""
+
+
+    def waits_for(self, number: int) -> list[int]:
+        """Numbers of the steps step `number` (from 1) waits for: its `after`, else the step
+        before it (none for the first step). Only earlier steps count (rules.py reports others)."""
+        step = self.steps[number - 1]
+        if step.after is None:
+            return [number - 1] if number > 1 else []
+        return sorted({n for n in step.after if n < number})
+
+    def stage_runs(self) -> list[tuple[str | None, list[int]]]:
+        """The steps' numbers in runs of consecutive steps with the same `stage` (None: no stage)."""
+        runs: list[tuple[str | None, list[int]]] = []
+        for number, step in enumerate(self.steps, start=1):
+            if runs and runs[-1][0] == step.stage:
+                runs[-1][1].append(number)
+            else:
+                runs.append((step.stage, [number]))
+        return runs
+
+    def followers(self, number: int) -> list[int]:
+        """Numbers of the steps that wait for step `number`: it hands its work to them."""
+        return [n for n in range(number + 1, len(self.steps) + 1) if number in self.waits_for(n)]
 
 
 # -- the kinds ------------------------------------------------------------------------------

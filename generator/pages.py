@@ -26,6 +26,8 @@ from markupsafe import Markup
 
 from .cache import Cache
 from .cadence import WEEKDAYS, month_weeks, slot_channels, slot_format, weekdays
+from .diagrams.common import ORG_CHART_LIMIT
+from .diagrams.coordination import coordination_matrix
 from .errors import Problem
 from .escape import Md, html_text, md_block, md_inline, md_text, md_url
 from .facts import RACI_LETTERS, Facts, by_title, raci_parties, sort_key
@@ -100,8 +102,13 @@ def fill_slots(text: str, keys: Iterable[str], figure: Callable[[str], str]) -> 
     return text
 
 
+ORG_CHART_PATH = "organization/chart.md"
+"""The page of the full org chart (the organization page shows the departments overview)."""
+
+
 def diagram_key(entity: Entity) -> str:
-    """The diagram shown on an entity's page: `org-chart` for the organization, else `<kind>/<id>`."""
+    """The diagram of an entity: `org-chart` for the organization (on `ORG_CHART_PATH`),
+    else `<kind>/<id>` on the entity's page."""
     return "org-chart" if isinstance(entity, Organization) else f"{entity.KIND}/{entity.id}"
 
 
@@ -367,6 +374,9 @@ class Renderer:
         found.extend(self.index_pages())
         if self.playbook.organization:
             found.append(self.organization_page(self.playbook.organization))
+            chart = self.figure(diagram_key(self.playbook.organization))
+            if chart:
+                found.append(self.org_chart_page(self.playbook.organization, chart))
         entity_pages: dict[str, Callable[[Any], Page]] = {
             "department": self.department_page,
             "role": self.role_page,
@@ -402,12 +412,16 @@ class Renderer:
         here = page_path(organization)
         facts = self.facts
         hub = self.playbook.departments.get(organization.hub or "")
-        key = self.figure(diagram_key(organization))
+        key = self.figure(diagram_key(organization))  # on a page of its own: a link here
+        overview = self.figure("org-overview")
         markdown = self.render(
             "organization.md.j2",
             here,
-            diagram=key,
             review=self.reviews.get("organization"),
+            chart=ORG_CHART_PATH if key else None,
+            too_big=len(self.playbook.roles) > ORG_CHART_LIMIT,
+            limit=ORG_CHART_LIMIT,
+            overview=overview,
             organization=organization,
             charter=organization.charter,
             hub=hub,
@@ -418,9 +432,14 @@ class Renderer:
             headcount=sum(r.headcount for r in self.playbook.roles.values()),
             open_positions=sum(1 for r in self.playbook.roles.values() if r.headcount == 0),
         )
-        return Page(
-            here, organization.label, markdown, source=organization.path, index=True, diagrams=(key,) if key else ()
-        )
+        shown = (overview,) if overview else ()
+        return Page(here, organization.label, markdown, source=organization.path, index=True, diagrams=shown)
+
+    def org_chart_page(self, organization: Organization, key: str) -> Page:
+        """The full org chart on a page of its own, without sidebars, so it has the width."""
+        markdown = self.render("org-chart.md.j2", ORG_CHART_PATH, organization=organization, diagram=key)
+        # made from every role, not from one file: no edit button (as the RACI matrix)
+        return Page(ORG_CHART_PATH, self.labels("org_chart"), markdown, diagrams=(key,))
 
     def department_page(self, department: Department) -> Page:
         facts = self.facts
@@ -487,8 +506,9 @@ class Renderer:
 
     def workflow_page(self, workflow: Workflow) -> Page:
         steps = list(enumerate(workflow.steps, start=1))
+        runs = [(stage, [steps[n - 1] for n in numbers]) for stage, numbers in workflow.stage_runs()]
         return self.entity_page(
-            workflow, "workflow.md.j2", diagram=diagram_key(workflow), workflow=workflow, steps=steps
+            workflow, "workflow.md.j2", diagram=diagram_key(workflow), workflow=workflow, steps=steps, runs=runs
         )
 
     def index_pages(self) -> list[Page]:
@@ -539,8 +559,24 @@ class Renderer:
             hub=playbook.departments.get(playbook.organization.hub or "") if playbook.organization else None,
             handovers=facts.department_handoffs(),
             objectives=[(o, facts.departments_in(o)) for o in objectives],
+            matrix=_matrix(playbook, facts),
         )
         return indexes
+
+
+def _matrix(playbook: Playbook, facts: Facts) -> list[tuple[Department, list[tuple[int | None, int]]]]:
+    """The coordination map's department x department table: per row, the department and per
+    column what the two share (None on the diagonal) with its shade from 0 (nothing) to 4."""
+    boxes, cells = coordination_matrix(playbook, facts)
+    heaviest = max(cells.values(), default=1)
+    rows = []
+    for a in boxes:
+        row: list[tuple[int | None, int]] = []
+        for b in boxes:
+            value = None if a.id == b.id else cells.get((a.id, b.id), 0)
+            row.append((value, 0 if not value else max(1, min(4, -(-4 * value // heaviest)))))
+        rows.append((a, row))
+    return rows
 
 
 def _letters(objectives: list[Objective]) -> dict[tuple[str, str], list[str]]:
@@ -578,7 +614,7 @@ def render_pages(
 ) -> dict[str, Page]:
     """Every page of a playbook that passed validation, keyed by path.
 
-    `diagrams` are the keys of the diagrams that will be drawn: `org-chart`, `coordination`,
+    `diagrams` are the keys of the diagrams that will be drawn: `org-chart`, `org-overview`, `coordination`,
     `department/<id>`, `role/<id>`, `objective/<id>`, `workflow/<id>`. A page whose diagram
     is among them gets a heading and the diagram's placeholder (`diagram_slot`), and names
     the key in `Page.diagrams`; the writer replaces the placeholder with its figure.

@@ -57,6 +57,10 @@ from .plan import PAGE_PATH as CALENDAR_PATH
 from .reference import PAGE_PATH as REFERENCE_PATH
 from .site import Output, generate
 
+DIAGRAM_SCRIPT = "assets/javascripts/playbook-diagrams.js"
+"""Zoom, pan, find and `?focus=` for the diagrams (generator/assets/): published with the site
+and loaded by every page that shows a diagram; nothing is fetched from elsewhere."""
+
 # named "playbook", so that messages read "playbook: org/roles/x.yml:4:13: …"; under
 # mkdocs.plugins, so warnings count for --strict
 log = get_plugin_logger("playbook")
@@ -171,6 +175,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             files.append(file)
         for moved in _redirect_files(config, files, self.root, self.language):
             files.append(moved)
+        script = (Path(__file__).parent / "assets" / Path(DIAGRAM_SCRIPT).name).read_text(encoding="utf-8")
+        files.append(File.generated(config, DIAGRAM_SCRIPT, content=script))
         if config.nav is None:
             config.nav = self._auto_nav = self._navigation(files, output)
         return files
@@ -213,6 +219,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             figures, here = self.output.figures, page.file.src_uri  # type: ignore[union-attr]
             urls = self._urls_from(here, page.file.url)
             output = fill_slots(output, generated.diagrams, lambda key: retarget(figures[key], here, urls))
+            script = html_text(get_relative_url(DIAGRAM_SCRIPT, page.file.url))
+            output = output.replace("</body>", f'<script src="{script}"></script>\n</body>', 1)
         # Material's search dialog has role="dialog" but no accessible name (axe-core:
         # aria-dialog-name, serious); name it in the site's language.
         marker = '<div class="md-search" data-md-component="search" role="dialog">'
@@ -266,6 +274,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return url
 
     def _report(self, output: Output) -> None:
+        for note in output.notes:
+            log.info(note)
         errors = len(output.result.errors)
         # while serving with errors, they go to a logger --strict does not count: the preview
         # shows them on its pages and must keep building until they are fixed

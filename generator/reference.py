@@ -92,29 +92,36 @@ def _type(prop: dict[str, Any], owner: str, kinds: tuple[str, ...]) -> str:
         return " or ".join(options)
     kind = prop.get("type")
     if kind == "array":
-        items = prop.get("items", {})
-        item = f"{_or(kinds)} ids" if kinds and items.get("pattern") == ID_PATTERN else _type(items, owner, kinds)
-        if item.startswith("mapping "):
-            item = "mappings " + item.removeprefix("mapping ")
-        if item.startswith("text, up to "):
-            item = f"texts of up to {item.removeprefix('text, up to ')} each"
-        least = prop.get("minItems")
-        return f"list of {item}" + (f", at least {least}" if least else "")
-    if kind == "integer":
-        return "whole number" + _bounds(prop)
-    if kind == "number":
-        return "number" + _bounds(prop)
+        return _list_type(prop, owner, kinds)
+    if kind in ("integer", "number"):
+        return ("whole number" if kind == "integer" else "number") + _bounds(prop)
     if kind == "boolean":
         return "true or false"
+    return _text_type(prop, kinds)
+
+
+def _list_type(prop: dict[str, Any], owner: str, kinds: tuple[str, ...]) -> str:
+    items = prop.get("items", {})
+    item = f"{_or(kinds)} ids" if kinds and items.get("pattern") == ID_PATTERN else _type(items, owner, kinds)
+    if item.startswith("mapping "):
+        item = "mappings " + item.removeprefix("mapping ")
+    if item.startswith("text, up to "):
+        item = f"texts of up to {item.removeprefix('text, up to ')} each"
+    least = prop.get("minItems")
+    if item.startswith("whole number"):  # "whole numbers (each at least 1), at least 1 of them"
+        bounds = item.removeprefix("whole number").removeprefix(", ").strip()
+        item = "whole numbers" + (f" (each {bounds})" if bounds else "")
+        return f"list of {item}" + (f", at least {least} of them" if least else "")
+    return f"list of {item}" + (f", at least {least}" if least else "")
+
+
+def _text_type(prop: dict[str, Any], kinds: tuple[str, ...]) -> str:
     pattern = prop.get("pattern")
+    named = {DURATION_PATTERN: "duration", URL_PATTERN: "address", DATE_PATTERN: "date", PERIOD_PATTERN: "period"}
     if pattern == ID_PATTERN:
         return f"id of {_a(_or(kinds))}" if kinds else "id"
-    if pattern == DURATION_PATTERN:
-        return "duration"
-    if pattern == URL_PATTERN:
-        return "address"
-    if pattern in (DATE_PATTERN, PERIOD_PATTERN):
-        return "date" if pattern == DATE_PATTERN else "period"
+    if pattern in named:
+        return named[pattern]
     if "enum" in prop:
         return "one of"
     longest = prop.get("maxLength")

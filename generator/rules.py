@@ -95,6 +95,7 @@ def check(playbook: Playbook, sources: Sources, baseline: Baseline | None = None
     _check_themes(playbook, sources, problems)
     cadence.check(playbook, sources, problems)
     _check_time_zone(playbook, sources, problems)
+    _check_steps(playbook, sources, problems)
     return problems
 
 
@@ -356,3 +357,26 @@ def _check_themes(playbook: Playbook, sources: Sources, problems: Problems) -> N
                 "theme-channel",
                 "warning",
             )
+
+
+def _check_steps(playbook: Playbook, sources: Sources, problems: Problems) -> None:
+    """A step waits only for steps that exist and come before it: steps are listed in the
+    order they start, so waiting can never go round in a circle."""
+    for workflow in playbook.workflows.values():
+        count = len(workflow.steps)
+        for index, step in enumerate(workflow.steps):
+            number = index + 1
+            for position, other in enumerate(step.after or []):
+                if other == number:
+                    why = "itself"
+                elif other > count:
+                    why = f"step {other}, but the workflow has {count} step{'s' if count != 1 else ''}"
+                elif other > number:
+                    why = f"step {other}, which comes after it; list steps in the order they start"
+                else:
+                    continue
+                problems.add(
+                    sources.locate(workflow, ("steps", index, "after", position)),
+                    f"step {number} waits for {why}",
+                    "step-order",
+                )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import Cache
+from .diagrams.common import ORG_CHART_LIMIT
 from .exports import ics
 from .facts import Facts
 from .labels import Labels, get_labels
@@ -42,6 +43,9 @@ class Output:
     figures: dict[str, str] = field(default_factory=dict)
     """Diagram key -> the HTML figure for its page, links relative to the page's Markdown file.
     Pages hold a placeholder for it (`pages.diagram_slot`); the writer puts it in."""
+    notes: tuple[str, ...] = ()
+    """What the build left out on purpose and why (the full org chart of a very large
+    organization), for the writer to say once."""
 
     @property
     def files(self) -> dict[str, str]:
@@ -152,7 +156,11 @@ def _generate(
         pages[CALENDAR_PATH] = calendar_page(result.playbook, labels, dates.today, cache)
         downloads[ICS_PATH] = ics(result.playbook, labels, week_of(dates.today), None, dates.today)
     pages[REFERENCE_PATH] = Page(REFERENCE_PATH, labels("format_reference"), reference_markdown(labels("format_reference")))
-    return Output(result, pages, svgs, labels.language, figures=figures, downloads=downloads)
+    notes: tuple[str, ...] = ()
+    if diagrams and len(result.playbook.roles) > ORG_CHART_LIMIT:
+        notes = (f"the full org chart is left out: {len(result.playbook.roles)} roles are more than the "
+                 f"{ORG_CHART_LIMIT} it is drawn for; the organization page shows the departments overview instead",)
+    return Output(result, pages, svgs, labels.language, figures=figures, downloads=downloads, notes=notes)
 
 
 def render_diagrams(

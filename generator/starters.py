@@ -146,6 +146,9 @@ trigger: What starts it.          # required
     action: What is done first.
     within: 1d                    # time allowed: <n>m | <n>h | <n>d
     # to: <role or department id>  # who the work is handed to
+    # stage: Planning             # consecutive steps of one stage share a labelled band
+    # after: [1]                  # numbers of the earlier steps it waits for (default: the one before);
+                                  # steps that wait for the same step run at the same time
 """,
 }
 

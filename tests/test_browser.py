@@ -150,7 +150,7 @@ def test_search_finds_a_role_by_a_word_from_its_responsibilities(watched: Watche
 
 def test_clicking_an_org_chart_box_opens_the_role(watched: Watched) -> None:
     page = watched.page
-    page.goto(watched.base + "organization/")
+    page.goto(watched.base + "organization/chart/")
     box = page.locator("figure.playbook-diagram svg a[href*='roles/social-analyst/']").first
     box.scroll_into_view_if_needed()
     box.click()

@@ -7,7 +7,9 @@ the diff.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import sys
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -25,8 +27,9 @@ from generator.facts import Facts
 from generator.labels import get_labels
 from generator.model import TITLE_MAX, Department, Objective, Organization, Playbook, Role, Workflow
 from generator.project import validate
+from generator.site import generate
 
-from .conftest import need_tool
+from .conftest import REPO, need_tool
 from .golden import check_folder
 
 GOLDEN = Path(__file__).parent / "golden" / "diagrams"
@@ -268,7 +271,7 @@ def test_golden_dot_sample(sample_playbook: Playbook) -> None:
 
 def test_every_page_with_a_diagram_gets_one(fixture_playbook: Playbook) -> None:
     keys = {d.key for d in diagrams.site_diagrams(fixture_playbook, get_labels("en"))}
-    expected = {"org-chart", "coordination"}
+    expected = {"org-chart", "org-overview", "coordination"}
     for kind in ("department", "role", "objective", "workflow"):
         expected |= {f"{kind}/{eid}" for eid in fixture_playbook.of_kind(kind)}
     assert keys == expected
@@ -307,10 +310,14 @@ def test_coordination_counts_departments_not_roles(fixture_playbook: Playbook) -
 
 
 def test_big_organizations_get_a_coordination_map_of_top_departments() -> None:
-    playbook = big_playbook(120)
-    groups = diagrams.coordination_groups(Facts(playbook))
-    assert len(set(groups.values())) <= diagrams.COORDINATION_LIMIT
+    playbook = big_playbook(120)  # 37 departments: all drawn, up to 40
+    assert len(set(diagrams.coordination_groups(Facts(playbook)).values())) == 37 <= diagrams.COORDINATION_LIMIT
+    groups = diagrams.coordination_groups(Facts(playbook), limit=24)
+    assert len(set(groups.values())) <= 24
     assert groups["d3-4"] == "d3" and groups["d3"] == "d3"
+    # one top department over 30 others: never a map of the top box alone
+    groups = diagrams.coordination_groups(Facts(playbook), limit=5)
+    assert len(set(groups.values())) == 7 and groups["d3-4"] == "d3"
 
 
 # -- SVG ------------------------------------------------------------------------------------------------
@@ -456,9 +463,9 @@ def test_disk_cache_is_reused(fixture_playbook: Playbook, tmp_path: Path, monkey
     runs: list[int] = []
     real = render._run_dot
 
-    def counting(engine: Engine, dots):
+    def counting(engine: Engine, dots, names=None):
         runs.append(len(dots))
-        return real(engine, dots)
+        return real(engine, dots, names)
 
     monkeypatch.setattr(render, "_run_dot", counting)
     cache = tmp_path / "cache"
@@ -477,7 +484,7 @@ def test_disk_cache_is_reused(fixture_playbook: Playbook, tmp_path: Path, monkey
 def test_a_session_cache_keeps_drawings_in_memory(fixture_playbook: Playbook, monkeypatch: pytest.MonkeyPatch) -> None:
     runs: list[int] = []
     real = render._run_dot
-    monkeypatch.setattr(render, "_run_dot", lambda engine, dots: runs.append(len(dots)) or real(engine, dots))
+    monkeypatch.setattr(render, "_run_dot", lambda engine, dots, names=None: runs.append(len(dots)) or real(engine, dots, names))
     session = Cache()
     first = render.render_site_diagrams(fixture_playbook, get_labels("en"), cache=session)
     assert render.render_site_diagrams(fixture_playbook, get_labels("en"), cache=session) == first
@@ -509,12 +516,36 @@ def test_forty_reports_stay_narrow(engine: str) -> None:
         assert sum(1 for h in links if "/roles/r" in h) == 40  # a link per report, in the grid
 
 
+COLUMN_PT = 688 * 0.75
+"""Material's content column at 1280 px wide is 688 CSS px; Graphviz sizes are in points."""
+
+
+def test_sample_overview_and_department_charts_fit_the_column(sample_playbook: Playbook, engine: str) -> None:
+    out = render.render_site_diagrams(sample_playbook, get_labels("en"), engine=engine)
+    for key in ["org-overview"] + [f"department/{d}" for d in sample_playbook.departments]:
+        width, height = svg_size(out[key][1])
+        assert width <= COLUMN_PT, (key, width, height)  # shown at full size: 9 pt text is 12 px
+    overview = hrefs(ET.fromstring(out["org-overview"][1]))
+    assert sorted(overview) == sorted(f"../departments/{d}.md" for d in sample_playbook.departments)
+
+
+def test_charts_are_top_down_and_link_down_and_up(sample_playbook: Playbook) -> None:
+    found = {d.key: d for d in diagrams.site_diagrams(sample_playbook, get_labels("en"))}
+    for key in ("org-overview", "department/marketing"):
+        assert "rankdir=TB" in found[key].dot, key
+    marketing = found["department/marketing"].dot
+    # down: each sub-department is a box linking to its page; up: the manager it reports to
+    assert 'URL="departments/brand-management/"' in marketing
+    assert 'URL="departments/marketing-communication/"' in marketing
+    assert 'URL="roles/ceo/"' in marketing
+
+
 def test_five_hundred_roles_render_in_seconds(engine: str) -> None:
     playbook = big_playbook(500)
     start = time.perf_counter()
     out = render.render_site_diagrams(playbook, get_labels("en"), engine=engine)
     elapsed = time.perf_counter() - start
-    assert len(out) == 500 + 37 + 20 + 10 + 2
+    assert len(out) == 500 + 37 + 20 + 10 + 3
     assert elapsed < 15, f"{elapsed:.1f} s"
     width, height = svg_size(out["org-chart"][1])
     assert width < 4000, (width, height)  # grows downwards with the organization, not sideways
@@ -541,3 +572,122 @@ def test_memory_cache_forgets_the_oldest(fixture_playbook: Playbook) -> None:
     render.render_svgs([d.dot for d in site], chosen, cache=cache)
     keys = [render.cache_key(chosen, d.dot) for d in site]
     assert [key for key in keys if cache.svg(key) is not None] == keys[-2:]
+
+
+def test_parallel_steps_hang_side_by_side_in_labelled_bands(sample_playbook: Playbook) -> None:
+    cycle = sample_playbook.workflows["monthly-content-cycle"]
+    assert [stage for stage, _ in cycle.stage_runs()] == ["Fact finding", "Planning", "Execution", "Evaluation"]
+    dot = diagrams.workflow_diagram(sample_playbook, get_labels("en"), cycle).dot
+    edges = re.findall(r"\b(n\d+) -> (n\d+)", dot)
+    # trigger n0; steps 1-9 are n2.. in band order: designer (step 4) and videographer
+    # (step 5) both wait for the copywriter (step 3), and the review (step 6) for both
+    names = dict(re.findall(r'\b(n\d+) \[label=<<TABLE[^\n]*?<B>(\d+)\. ', dot))
+    number = {n: int(v) for n, v in names.items()}
+    pairs = sorted((number.get(a, 0), number[b]) for a, b in edges)
+    assert pairs == [(0, 1), (1, 2), (2, 3), (3, 4), (3, 5), (4, 6), (5, 6), (6, 7), (7, 8), (8, 9)]
+    bands = re.findall(r"subgraph cluster_n\d+ \{\n[^\n]* label=<<B>([^<]+)</B>>", dot)
+    assert bands == ["Fact finding", "Planning", "Execution", "Evaluation"]
+
+
+def test_figures_carry_hidden_tools_and_a_role_links_to_its_place_on_the_chart(fixture_playbook: Playbook) -> None:
+    out = render.render_site_diagrams(fixture_playbook, get_labels("en"))
+    for figure, _ in out.values():  # the script shows them only for a diagram wider than its column
+        assert '<div class="playbook-diagram__tools" hidden=""' in figure
+        assert 'class="playbook-diagram__tool" href="../' in figure  # open full size: the standalone file
+    role = out["role/officer"][0]
+    focus = re.search(r'class="playbook-diagram__focus" href="([^"]+)" data-focus="([^"]+)"', role)
+    assert focus is not None and resolve("roles/", focus.group(1)) == "organization/chart.md"
+    assert focus.group(2) == "officer"
+    assert "playbook-diagram__focus" not in out["org-chart"][0]
+
+
+def test_coordination_map_is_hub_and_spokes(sample_playbook: Playbook) -> None:
+    dot = diagrams.coordination_map(sample_playbook, get_labels("en")).dot
+    nodes = dict(re.findall(r'^\s*(n\d+) \[.*URL="departments/([a-z0-9-]+)/"', dot, re.M))
+    edges = re.findall(r"^\s*(n\d+) -> (n\d+) \[([^\n]*)\]", dot, re.M)
+    hub = next(n for n, d in nodes.items() if d == "marketing-communication")
+    assert edges and all(hub in (a, b) for a, b, _ in edges)  # every line is a spoke
+    assert not any("label=" in attrs for _, _, attrs in edges)  # counts sit in boxes, never on a line
+    assert len(edges) == len(sample_playbook.departments) - 1
+    assert "Coordinating hub" in dot and "Line width" in dot  # the legend
+
+
+def test_coordination_hub_without_a_hub_is_the_most_connected(sample_playbook: Playbook) -> None:
+    assert sample_playbook.organization is not None
+    playbook = dataclasses.replace(sample_playbook, organization=sample_playbook.organization.model_copy(update={"hub": None}))
+    facts = Facts(playbook)
+    groups = diagrams.coordination_groups(facts)
+    from generator.diagrams.coordination import coordination_hub
+
+    hub = coordination_hub(playbook, facts, groups)
+    weight = {d: sum(t.weight for pair, t in facts.ties(groups).items() if d in pair) for d in groups}
+    assert hub is not None and weight[hub] == max(weight.values())
+
+
+def test_a_failed_batch_is_not_redrawn_diagram_by_diagram(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = find_engine("auto")  # asks the engine its version: not a drawing
+    runs: list[object] = []
+    real = render.subprocess.run
+
+    def counted(*args: object, **kwargs: object) -> object:
+        runs.append(args)
+        return real(*args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(render.subprocess, "run", counted)
+    dots = ["digraph { a }"] * 50 + ["digraph { a -> }"] + ["digraph { b }"] * 49
+    with pytest.raises(EngineError, match="cannot draw diagram number-50"):
+        render.render_svgs(dots, engine, names=[f"number-{i}" for i in range(100)])
+    assert len(runs) == 1
+
+
+def test_a_very_large_organization_gets_the_overview_instead_of_the_full_chart(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Above the limit (3,000 roles; 20 here) no full chart is drawn, the organization page
+    says why, and the build's output carries one note for the writer to print."""
+    import generator.pages
+    import generator.site
+
+    for module in (diagrams, generator.site, generator.pages):
+        monkeypatch.setattr(module, "ORG_CHART_LIMIT", 20)
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from synth import write
+
+    output = generate(write(30, tmp_path / "synth"))
+    assert "diagrams/org-chart.svg" not in output.svgs and "diagrams/org-overview.svg" in output.svgs
+    assert "organization/chart.md" not in output.pages
+    page = output.pages["organization/index.md"].markdown
+    assert "too big for one chart of every role (it is drawn for up to 20)" in page
+    assert len(output.notes) == 1 and "30 roles are more than the 20" in output.notes[0]
+    small = generate(write(10, tmp_path / "small"))
+    assert not small.notes and "organization/chart.md" in small.pages
+
+
+def test_the_build_says_once_what_it_left_out(caplog: pytest.LogCaptureFixture, sample_playbook: Playbook) -> None:
+    from generator.plugin import PlaybookPlugin
+    from generator.site import Output
+
+    result = validate(REPO)
+    output = Output(result, notes=("the full org chart is left out: 3001 roles are more than the 3000 …",))
+    with caplog.at_level("INFO"):
+        PlaybookPlugin()._report(output)
+    said = [r for r in caplog.records if "full org chart is left out" in r.getMessage()]
+    assert len(said) == 1 and said[0].levelname == "INFO"  # information, not a warning that fails --strict
+
+
+def test_the_overview_of_a_big_organization_stays_small(tmp_path: Path, engine: str) -> None:
+    """400 roles in 48 departments: the overview shows whole levels of the tree, at most 24
+    boxes, each saying how many departments below it are left to its own page, and fits."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from synth import write
+
+    playbook = validate(write(400, tmp_path / "synth")).playbook
+    assert len(playbook.departments) > 24
+    overview = diagrams.org_overview(playbook, get_labels("en"))
+    shown = re.findall(r'TITLE="[^"]*"|tooltip="[^"]*"', overview.dot)
+    assert 1 < len(shown) <= 24
+    hidden = [int(n) for n in re.findall(r"\+ (\d+) sub-departments?<", overview.dot)]
+    assert len(shown) + sum(hidden) == len(playbook.departments)
+    svg = render.render_svgs([overview.dot], find_engine(engine))[0]
+    width, height = svg_size(svg)
+    assert width <= COLUMN_PT * 1.1 and height < 3 * width, (width, height)

@@ -136,9 +136,12 @@ def test_organization_page_has_charter_hub_shares_and_chart_slot(sample: Output)
     assert "## Charter" in text and "## Hub" in text and "## Workload share" in text
     assert 'class="playbook-share__bar" style="width: 40%"' in text
     roles = sample.result.playbook.roles
-    drawn = ["org-chart", "coordination", *(f"role/{r}" for r in roles)]
+    drawn = ["org-chart", "org-overview", "coordination", *(f"role/{r}" for r in roles)]
     pages = render_pages(sample.result.playbook, get_labels("en"), diagrams=drawn)
-    assert pages["organization/index.md"].diagrams == ("org-chart",)
+    assert pages["organization/index.md"].diagrams == ("org-overview",)
+    assert "(chart.md)" in pages["organization/index.md"].markdown  # the full chart has its own page
+    assert pages["organization/chart.md"].diagrams == ("org-chart",)
+    assert pages["organization/chart.md"].markdown.startswith("---\nhide:\n  - navigation\n  - toc\n---\n")
     assert pages["coordination/index.md"].diagrams == ("coordination",)
     assert all(pages[f"roles/{r}.md"].diagrams == (f"role/{r}",) for r in roles)
     assert all(not page.diagrams for path, page in pages.items() if path.startswith("departments/"))

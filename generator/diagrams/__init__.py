@@ -21,6 +21,7 @@ from .common import (
     COORDINATION_LIMIT,
     INK,
     MUTED,
+    ORG_CHART_LIMIT,
     PAPER,
     TINT,
     Diagram,
@@ -33,7 +34,7 @@ from .common import (
 )
 from .coordination import coordination_groups, coordination_map
 from .objective import objective_diagram
-from .org import department_chart, org_chart
+from .org import department_chart, org_chart, org_overview
 from .role import role_diagram
 from .workflow import workflow_diagram
 
@@ -42,6 +43,7 @@ __all__ = [
     "COORDINATION_LIMIT",
     "INK",
     "MUTED",
+    "ORG_CHART_LIMIT",
     "PAPER",
     "TINT",
     "Diagram",
@@ -54,6 +56,7 @@ __all__ = [
     "objective_diagram",
     "one_line",
     "org_chart",
+    "org_overview",
     "page_url",
     "plain",
     "role_diagram",
@@ -65,7 +68,9 @@ __all__ = [
 def site_diagrams(playbook: Playbook, labels: Labels, facts: Facts | None = None) -> list[Diagram]:
     """Every diagram of the site, in key order."""
     facts = facts or Facts(playbook)
-    diagrams = [org_chart(playbook, labels, facts), coordination_map(playbook, labels, facts)]
+    diagrams = [org_overview(playbook, labels, facts), coordination_map(playbook, labels, facts)]
+    if len(playbook.roles) <= ORG_CHART_LIMIT:  # beyond it, the overview stands in (see the limit)
+        diagrams.append(org_chart(playbook, labels, facts))
     diagrams += [department_chart(playbook, labels, d, facts) for d in playbook.departments.values()]
     diagrams += [role_diagram(playbook, labels, r, facts) for r in playbook.roles.values()]
     diagrams += [objective_diagram(playbook, labels, o) for o in playbook.objectives.values()]

@@ -39,9 +39,14 @@ GRID_FROM = 7
 boxes instead of a row: 40 reports in a row are 4,600 pt wide, in a grid about 600."""
 GRID_COLUMNS = 4
 """At most this many boxes side by side in a grid."""
-COORDINATION_LIMIT = 24
-"""The coordination map draws at most this many departments; in a bigger organization
-sub-departments count for their parents."""
+COORDINATION_LIMIT = 40
+"""The coordination map draws at most this many departments (hub and spokes: two columns
+of 20); in a bigger organization sub-departments count for their parents."""
+ORG_CHART_LIMIT = 3000
+"""The full org chart is drawn for at most this many roles. Graphviz lays out 3,000 roles in
+about 2 s here, 5,000 in 7 s, 10,000 in 50 s, and 20,000 not in 15 minutes (see
+benchmarks/RESULTS.md); above the limit the organization page shows the departments
+overview and says why, and each department page keeps its own chart."""
 TITLE_WIDTH = 22
 """Characters per line of a box title; longer titles wrap."""
 

@@ -1,6 +1,7 @@
 """Org charts: the whole organization, and one department with its managers from outside.
 
-The chart itself (`_chart`) is rewritten by the diagrams issue; it moved here as it was.
+Both are drawn top to bottom, as people who live in org charts expect: a manager above
+their reports, a team of leaf roles stacked in a grid under its manager.
 """
 
 from __future__ import annotations
@@ -34,6 +35,20 @@ from .common import (
     one_line,
     page_url,
 )
+
+CHART_GRAPH = {"newrank": "true", "rankdir": "TB", "splines": "line", "nodesep": "0.18", "ranksep": "0.3"}
+"""Org and department charts: top to bottom, straight lines for the rails' elbows."""
+
+STACK_FROM = 3
+"""Top to bottom, a manager's leaf reports from this many on are stacked in a grid under
+it (see `grid_columns`) rather than spread in a row."""
+OVERVIEW_COLUMNS = 2
+"""The department overview stacks sibling departments at most this many side by side."""
+OVERVIEW_LIMIT = 24
+"""The overview shows at most this many departments (whole levels of the tree, see
+`overview_depth`); each department's own chart shows what lies below."""
+OVERVIEW_WIDTH = 18
+"""Characters per line of a department's title in the overview."""
 
 
 @dataclass
@@ -85,159 +100,195 @@ def _grid_cell(item: _Item) -> str:
     )
 
 
-def _chart(g: graphviz.Digraph, names: _Names, items: list[_Item], clusters: dict[str, Department],  # noqa: C901
-           cluster_parent: dict[str, str | None], *, across: bool = False,
-           grid_from: int = GRID_FROM, grid_columns: int = GRID_COLUMNS) -> None:
-    """Draw items as an org chart: frames nest like departments, each manager's reports
-    hang from a rail (an elbow connector), and big teams of leaf roles become grids.
-    `across` is for graphs drawn left to right (rankdir=LR)."""
-    by_key = {item.key: item for item in items}
-    children: dict[str, list[_Item]] = defaultdict(list)
-    for item in items:
-        if item.parent in by_key and item.parent != item.key:
-            children[item.parent].append(item)
-    parent_of: dict[str, str | None] = dict(cluster_parent)
-    frame = {item.key: item.cluster for item in items}
+class _Chart:
+    """Items drawn as a top-down org chart: frames nest like departments, each manager's
+    reports hang from a rail (an elbow connector), and a team of leaf roles is stacked in
+    a grid of at most `columns` boxes side by side from `grid_from` boxes on.
 
-    def frames_above(cluster: str | None) -> tuple[str, ...]:
+    `draw(g)` writes it into a graph drawn top to bottom (rankdir=TB), or left to right
+    with `across` (rankdir=LR)."""
+
+    def __init__(self, names: _Names, items: list[_Item], clusters: dict[str, Department],
+                 cluster_parent: dict[str, str | None], *, grid_from: int = GRID_FROM,
+                 columns: int = GRID_COLUMNS, across: bool = False) -> None:
+        self.names, self.items, self.clusters = names, items, clusters
+        self.grid_from, self.columns, self.across = grid_from, columns, across
+        by_key = {item.key: item for item in items}
+        self.children: dict[str, list[_Item]] = defaultdict(list)
+        for item in items:
+            if item.parent in by_key and item.parent != item.key:
+                self.children[item.parent].append(item)
+        self.parent_of: dict[str, str | None] = dict(cluster_parent)
+        self.frame: dict[str, str | None] = {item.key: item.cluster for item in items}
+        self.members: dict[str | None, list[tuple[str, dict[str, str]]]] = defaultdict(list)
+        """What each frame holds besides boxes: grid nodes and rail points."""
+        self.rails: list[list[str]] = []
+        self.edges: list[tuple[str, str, dict[str, str]]] = []
+        self.gridded: set[str] = set()
+        self._wrap_mixed_teams(_top_down(items, by_key))
+
+    def frames_above(self, cluster: str | None) -> tuple[str, ...]:
         """The frame and those around it, outermost first."""
         path: list[str] = []
         while cluster is not None and cluster not in path:
             path.append(cluster)
-            cluster = parent_of.get(cluster)
+            cluster = self.parent_of.get(cluster)
         return tuple(reversed(path))
 
-    # Dot keeps each frame in one piece, so a box that sits loose beside frames drifts away
-    # from its rail. When a manager's reports are partly in its own frame and partly in
-    # others, its own-frame reports (and their own-frame teams) get a borderless frame.
-    for item in _top_down(items, by_key):
-        team = children.get(item.key, [])
-        own = [c for c in team if frame[c.key] == frame[item.key]]
-        if not own or len(own) == len(team):
-            continue
-        wrapper = f"group:{item.key}"
-        parent_of[wrapper] = frame[item.key]
-        stack, seen = list(own), set()
-        while stack:
-            member = stack.pop()
-            if member.key in seen:
+    def _wrap_mixed_teams(self, ordered: list[_Item]) -> None:
+        """Dot keeps each frame in one piece, so a box that sits loose beside frames drifts
+        away from its rail. When a manager's reports are partly in its own frame and partly
+        in others, its own-frame reports (and their own-frame teams) get a borderless frame."""
+        for item in ordered:
+            team = self.children.get(item.key, [])
+            own = [c for c in team if self.frame[c.key] == self.frame[item.key]]
+            if not own or len(own) == len(team):
                 continue
-            seen.add(member.key)
-            before, frame[member.key] = frame[member.key], wrapper
-            stack.extend(c for c in children.get(member.key, []) if frame[c.key] == before)
+            wrapper = f"group:{item.key}"
+            self.parent_of[wrapper] = self.frame[item.key]
+            stack, seen = list(own), set()
+            while stack:
+                member = stack.pop()
+                if member.key in seen:
+                    continue
+                seen.add(member.key)
+                before, self.frame[member.key] = self.frame[member.key], wrapper
+                stack.extend(c for c in self.children.get(member.key, []) if self.frame[c.key] == before)
 
-    members: dict[str | None, list[tuple[str, dict[str, str]]]] = defaultdict(list)
-    """What each frame holds, in declaration order: node name and attributes."""
-    rails: list[list[str]] = []
-    edges: list[tuple[str, str, dict[str, str]]] = []
-    gridded: set[str] = set()
+    def _order(self, item: _Item) -> tuple:
+        titles = [self.clusters[c].title if c in self.clusters else "" for c in self.frames_above(self.frame[item.key])]
+        return (titles, 1 if self.children.get(item.key) else 0, item.entity.label, item.key)
 
-    def order(item: _Item) -> tuple:
-        titles = [clusters[c].title if c in clusters else "" for c in frames_above(frame[item.key])]
-        return (titles, 1 if children.get(item.key) else 0, item.entity.label, item.key)
+    def _grid(self, parent: _Item, where: str | None, group: list[_Item]) -> str:
+        """One node for a team of leaves: a table of linked boxes, `columns` at most side by side."""
+        grid = self.names(f"grid:{parent.key}:{where}")
+        columns = grid_columns(len(group), self.columns)
+        rows = "".join(
+            "<TR>" + "".join(_grid_cell(m) for m in group[i:i + columns]) + "</TR>"
+            for i in range(0, len(group), columns)
+        )
+        label = f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="6" CELLPADDING="0">{rows}</TABLE>>'
+        self.members[where].append((grid, {"shape": "plain", "style": "solid", "label": label}))
+        self.gridded.update(m.key for m in group)
+        return grid
 
-    for parent in items:
-        team = sorted(children.get(parent.key, []), key=order)
-        if not team:
-            continue
-        # a frame's leaves beyond grid_from become one grid node, a box per cell
+    def _heads(self, parent: _Item) -> list[tuple[str, str | None]]:
+        """Node name and frame of each report of `parent` on its rail, a grid for a team of leaves."""
+        team = sorted(self.children.get(parent.key, []), key=self._order)
         leaves: dict[str | None, list[_Item]] = defaultdict(list)
         for item in team:
-            if item.groupable and not children.get(item.key):
-                leaves[frame[item.key]].append(item)
-        heads: list[tuple[str, str | None]] = []  # (node name, frame) of each report on the rail
+            if item.groupable and not self.children.get(item.key):
+                leaves[self.frame[item.key]].append(item)
+        heads: list[tuple[str, str | None]] = []
         for item in team:
-            where = frame[item.key]
+            where = self.frame[item.key]
             group = leaves.get(where, [])
-            if len(group) < grid_from or item not in group:
-                heads.append((names(item.key), where))
+            if len(group) < self.grid_from or item not in group:
+                heads.append((self.names(item.key), where))
             elif item is group[0]:
-                grid = names(f"grid:{parent.key}:{where}")
-                columns = min(grid_columns, math.ceil(math.sqrt(len(group))))
-                rows = "".join(
-                    "<TR>" + "".join(_grid_cell(m) for m in group[i:i + columns]) + "</TR>"
-                    for i in range(0, len(group), columns)
-                )
-                label = f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="6" CELLPADDING="0">{rows}</TABLE>>'
-                members[where].append((grid, {"shape": "plain", "style": "solid", "label": label}))
-                gridded.update(m.key for m in group)
-                heads.append((grid, where))
-        top = names(parent.key)
-        if len(heads) == 1:
-            edges.append((top, heads[0][0], {"weight": "4"}))
-            continue
-        # a rail: a point beside each report on one rank, joined in a line, the manager
-        # meeting it in the middle; with straight lines this makes clean elbows
-        paths = [frames_above(frame[parent.key])] + [frames_above(where) for _, where in heads]
+                heads.append((self._grid(parent, where, group), where))
+        return heads
+
+    def _home(self, parent: _Item, heads: list[tuple[str, str | None]]) -> str | None:
+        """The innermost frame around a manager and all its reports: where its rail goes."""
+        paths = [self.frames_above(self.frame[parent.key])] + [self.frames_above(where) for _, where in heads]
         common = paths[0]
         for path in paths[1:]:
             n = 0
             while n < min(len(common), len(path)) and common[n] == path[n]:
                 n += 1
             common = common[:n]
-        home = common[-1] if common else None
-        points = [names(f"rail:{parent.key}:{i}") for i in range(len(heads))]
+        return common[-1] if common else None
+
+    def _connect(self, parent: _Item) -> None:
+        heads = self._heads(parent)
+        if not heads:
+            return
+        top = self.names(parent.key)
+        if len(heads) == 1:
+            self.edges.append((top, heads[0][0], {"weight": "4"}))
+            return
+        # a rail: a point above each report on one rank, joined in a line, the manager
+        # meeting it in the middle; with straight lines this makes clean elbows
+        points = [self.names(f"rail:{parent.key}:{i}") for i in range(len(heads))]
         drops = list(points)
-        junction = names(f"rail:{parent.key}:mid")
+        junction = self.names(f"rail:{parent.key}:mid")
         points.insert(len(points) // 2, junction)
-        members[home].extend((point, {"shape": "point"}) for point in points)
-        rails.append(points)
-        edges.append((top, junction, {"weight": "2"}))
+        self.members[self._home(parent, heads)].extend((point, {"shape": "point"}) for point in points)
+        self.rails.append(points)
+        self.edges.append((top, junction, {"weight": "2"}))
         # dot puts the tail of a flat edge first: left to right, but bottom to top in LR
-        chain = points[::-1] if across else points
-        edges.extend((a, b, {}) for a, b in zip(chain, chain[1:], strict=False))
-        edges.extend((point, head, {"weight": "8"}) for point, (head, _) in zip(drops, heads, strict=True))
+        chain = points[::-1] if self.across else points
+        self.edges.extend((a, b, {}) for a, b in zip(chain, chain[1:], strict=False))
+        self.edges.extend((point, head, {"weight": "8"}) for point, (head, _) in zip(drops, heads, strict=True))
 
-    boxes: dict[str | None, list[tuple[str, dict[str, str]]]] = defaultdict(list)
-    for item in items:
-        if item.key not in gridded:
-            attrs = {"label": f"<{item.label}>", **item.attrs}
-            if item.link:
-                attrs["URL"] = page_url(item.entity)
-            boxes[frame[item.key]].append((names(item.key), attrs))
-    for where, grids_and_points in list(members.items()):
-        boxes[where].extend(grids_and_points)
-    members = boxes
+    def _contents(self) -> dict[str | None, list[tuple[str, dict[str, str]]]]:
+        """Every node by the frame that holds it: boxes first, then grids and rail points."""
+        boxes: dict[str | None, list[tuple[str, dict[str, str]]]] = defaultdict(list)
+        for item in self.items:
+            if item.key not in self.gridded:
+                attrs = {"label": f"<{item.label}>", **item.attrs}
+                if item.link:
+                    attrs["URL"] = page_url(item.entity)
+                boxes[self.frame[item.key]].append((self.names(item.key), attrs))
+        for where, extra in self.members.items():
+            boxes[where].extend(extra)
+        return boxes
 
-    inner: dict[str | None, list[str]] = defaultdict(list)
-    used = {f for c in members if c is not None for f in frames_above(c)}
-    for f in sorted(used, key=lambda f: (clusters[f].title if f in clusters else "", f)):
-        inner[parent_of.get(f) if parent_of.get(f) in used else None].append(f)
+    def _frame(self, sub: graphviz.Digraph, f: str) -> None:
+        department = self.clusters.get(f)
+        if department is None:  # a borderless group inside a frame
+            sub.attr(label="", URL="", tooltip="", style="invis", margin="0")
+            return
+        sub.attr(
+            label=f"<<B>{_html(department.title, 40)}</B>>",
+            URL=page_url(department),
+            tooltip=_tooltip(department.title),
+            style="rounded,filled",
+            fillcolor=TINT,
+            color=MUTED,
+            penwidth="1",
+            labeljust="l",
+            fontsize="11",
+            margin="10",
+        )
 
-    def emit(target: graphviz.Digraph, where: str | None) -> None:
-        for name, attrs in members.get(where, []):
-            if attrs.get("shape") == "point":
-                target.node(name, shape="point", width="0.01", height="0.01", style="invis", label="")
-            else:
-                target.node(name, **attrs)
-        for f in inner.get(where, []):
-            with target.subgraph(name=f"cluster_{names('frame:' + f)}") as sub:
-                department = clusters.get(f)
-                if department is None:  # a borderless group inside a frame
-                    sub.attr(label="", URL="", tooltip="", style="invis", margin="0")
+    def draw(self, g: graphviz.Digraph) -> None:
+        for parent in self.items:
+            self._connect(parent)
+        contents = self._contents()
+        inner: dict[str | None, list[str]] = defaultdict(list)
+        used = {f for c in contents if c is not None for f in self.frames_above(c)}
+        for f in sorted(used, key=lambda f: (self.clusters[f].title if f in self.clusters else "", f)):
+            inner[self.parent_of.get(f) if self.parent_of.get(f) in used else None].append(f)
+
+        def emit(target: graphviz.Digraph, where: str | None) -> None:
+            for name, attrs in contents.get(where, []):
+                if attrs.get("shape") == "point":
+                    target.node(name, shape="point", width="0.01", height="0.01", style="invis", label="")
                 else:
-                    sub.attr(
-                        label=f"<<B>{_html(department.title, 40)}</B>>",
-                        URL=page_url(department),
-                        tooltip=_tooltip(department.title),
-                        style="rounded,filled",
-                        fillcolor=TINT,
-                        color=MUTED,
-                        penwidth="1",
-                        labeljust="l",
-                        fontsize="11",
-                        margin="10",
-                    )
-                emit(sub, f)
+                    target.node(name, **attrs)
+            for f in inner.get(where, []):
+                with target.subgraph(name=f"cluster_{self.names('frame:' + f)}") as sub:
+                    self._frame(sub, f)
+                    emit(sub, f)
 
-    emit(g, None)
-    for points in rails:
-        with g.subgraph() as rank:
-            rank.attr(rank="same")
-            for point in points:
-                rank.node(point)
-    for a, b, attrs in edges:
-        g.edge(a, b, arrowhead="none", **attrs)
+        emit(g, None)
+        for points in self.rails:
+            with g.subgraph() as rank:
+                rank.attr(rank="same")
+                for point in points:
+                    rank.node(point)
+        for a, b, attrs in self.edges:
+            g.edge(a, b, arrowhead="none", **attrs)
+
+
+def grid_columns(boxes: int, most: int) -> int:
+    """Columns of a grid of `boxes` leaf boxes under their manager, at most `most`.
+
+    A box is about three times as wide as it is tall, so about sqrt(0.3 n) columns make a
+    roughly square block: 2 boxes stack in one column, 7 in two, 45 in four."""
+    return max(1, min(most, math.ceil(math.sqrt(boxes * 0.3))))
 
 
 def _top_down(items: list[_Item], by_key: dict[str, _Item]) -> list[_Item]:
@@ -254,9 +305,12 @@ def _top_down(items: list[_Item], by_key: dict[str, _Item]) -> list[_Item]:
 
 
 def org_chart(playbook: Playbook, labels: Labels, facts: Facts | None = None) -> Diagram:
-    """Every role in its department's frame, frames nested like departments, reporting lines."""
+    """Every role in its department's frame, frames nested like departments, reporting lines.
+
+    Still drawn left to right, which grows downwards with the organization: top to bottom,
+    a 500-role organization came out 7,960 pt wide (see the issue on diagrams, item 2)."""
     facts = facts or Facts(playbook)
-    g = _graph({"newrank": "true", "rankdir": "LR", "splines": "line", "nodesep": "0.18", "ranksep": "0.3"})
+    g = _graph({**CHART_GRAPH, "rankdir": "LR"})
     names = _Names()
     items: list[_Item] = []
     for role in by_title(playbook.roles.values()):
@@ -264,19 +318,70 @@ def org_chart(playbook: Playbook, labels: Labels, facts: Facts | None = None) ->
         item = _role_item(labels, role, cluster, lead=role.id in facts.leads)
         item.parent = role.reports_to if role.reports_to in playbook.roles else None
         items.append(item)
-    _chart(g, names, items, playbook.departments, facts.parent, across=True)
+    _Chart(names, items, playbook.departments, facts.parent, across=True).draw(g)
     name = playbook.organization.name if playbook.organization else ""
     title = labels("diagram_org_chart_title", name=one_line(name),
                    roles=_count(labels, "diagram_roles", len(playbook.roles)),
                    departments=_count(labels, "diagram_departments", len(playbook.departments)))
-    return Diagram("org-chart", "organization/", title, labels("diagram_org_chart_caption"), g.source)
+    return Diagram("org-chart", "organization/chart/", title, labels("diagram_org_chart_caption"), g.source)
+
+
+def _department_item(labels: Labels, department: Department, facts: Facts, playbook: Playbook,
+                     hidden: int = 0) -> _Item:
+    """A department as one box of the overview: its title, its lead, its size, and how many
+    departments under it the overview leaves to the department's own page (`hidden`)."""
+    own = facts.members.get(department.id, [])
+    lines = [f"<B>{_html(department.title, OVERVIEW_WIDTH)}</B>"]
+    lead = playbook.roles.get(department.lead or "")
+    if lead is not None:
+        lines.append(_small(_html(lead.title, OVERVIEW_WIDTH + 4), INK))
+    size = _count(labels, "diagram_roles", len(own)) + " · " + _count(
+        labels, "diagram_people", sum(r.headcount for r in own))
+    lines.append(_small(html_label(size)))
+    if hidden:
+        lines.append(_small(html_label("+ " + _count(labels, "diagram_subdepartments", hidden)), ACCENT))
+    attrs = {"tooltip": _tooltip(department.title), "penwidth": "1.5"}
+    return _Item(f"dept:{department.id}", department, "<BR/>".join(lines), None,
+                 parent=f"dept:{facts.parent[department.id]}" if facts.parent[department.id] else None, attrs=attrs)
+
+
+def overview_depth(tree: list[tuple[int, Department]]) -> int:
+    """How deep the overview goes: the deepest level of the department tree that keeps it to
+    `OVERVIEW_LIMIT` boxes (at least the top departments and their sub-departments' level 1
+    when that is all there is). Deeper departments are counted in their ancestor's box."""
+    deepest = max((level for level, _ in tree), default=0)
+    for depth in range(deepest, 0, -1):
+        if sum(1 for level, _ in tree if level <= depth) <= OVERVIEW_LIMIT:
+            return depth
+    return 0 if sum(1 for level, _ in tree if level == 0) > 1 else min(1, deepest)
+
+
+def org_overview(playbook: Playbook, labels: Labels, facts: Facts | None = None) -> Diagram:
+    """The departments as a tree, top to bottom: each with its lead and size, sub-departments
+    under their parent, sibling departments without sub-departments stacked in a grid.
+    Small enough for the page's column where the full chart of every role is not."""
+    facts = facts or Facts(playbook)
+    g = _graph(CHART_GRAPH)
+    names = _Names()
+    tree = facts.tree()
+    depth = overview_depth(tree)
+    below: dict[str, int] = defaultdict(int)  # departments deeper than `depth`, by their shown ancestor
+    for level, department in tree:
+        if level > depth:
+            below[facts.chains[department.id][depth]] += 1
+    items = [_department_item(labels, d, facts, playbook, below[d.id]) for level, d in tree if level <= depth]
+    _Chart(names, items, {}, {}, grid_from=STACK_FROM, columns=OVERVIEW_COLUMNS).draw(g)
+    name = playbook.organization.name if playbook.organization else ""
+    title = labels("diagram_org_overview_title", name=one_line(name),
+                   departments=_count(labels, "diagram_departments", len(playbook.departments)))
+    return Diagram("org-overview", "organization/", title, labels("diagram_org_overview_caption"), g.source)
 
 
 def department_chart(playbook: Playbook, labels: Labels, department: Department,
                      facts: Facts | None = None) -> Diagram:
     """The department's roles, its sub-departments as single boxes, and managers from outside."""
     facts = facts or Facts(playbook)
-    g = _graph({"newrank": "true", "rankdir": "LR", "splines": "line", "nodesep": "0.18", "ranksep": "0.3"})
+    g = _graph(CHART_GRAPH)
     names = _Names()
     own = facts.members.get(department.id, [])
     own_ids = {r.id for r in own}
@@ -303,7 +408,7 @@ def department_chart(playbook: Playbook, labels: Labels, department: Department,
     if not items:  # an empty department still shows its frame
         items.append(_Item(f"dept:{department.id}", department, f"<B>{_html(department.title)}</B>", None, None,
                            {"shape": "folder", "style": "filled", "tooltip": _tooltip(department.title)}))
-    _chart(g, names, items, {department.id: department}, {department.id: None}, across=True)
+    _Chart(names, items, {department.id: department}, {department.id: None}, grid_from=STACK_FROM).draw(g)
     title = labels("diagram_department_title", department=one_line(department.title),
                    roles=_count(labels, "diagram_roles", len(own)),
                    subdepartments=_count(labels, "diagram_subdepartments", len(subs)))

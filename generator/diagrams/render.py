@@ -104,8 +104,12 @@ def cache_key(engine: Engine, dot: str) -> str:
     return digest.hexdigest()
 
 
-def _run_dot(engine: Engine, dots: Sequence[str]) -> list[str]:
-    """Render graphs in one Graphviz process: graphs in on stdin, SVGs out one after another."""
+def _run_dot(engine: Engine, dots: Sequence[str], names: Sequence[str] | None = None) -> list[str]:
+    """Render graphs in one Graphviz process: graphs in on stdin, SVGs out one after another.
+
+    A failed run is not tried again graph by graph (a big organization's batch would then
+    cost as many Graphviz runs as it has diagrams): Graphviz stops at a graph it cannot read,
+    so the first graph without its SVG is the one named (`names`, the diagram keys)."""
     text = "".join(dot if dot.endswith("\n") else dot + "\n" for dot in dots)
     try:
         done = subprocess.run(
@@ -124,7 +128,10 @@ def _run_dot(engine: Engine, dots: Sequence[str]) -> list[str]:
     svgs = [part + "</svg>\n" for part in parts[:-1]]
     if done.returncode != 0 or len(svgs) != len(dots):
         error = done.stderr.decode("utf-8", errors="replace").strip() or f"exit status {done.returncode}"
-        raise EngineError(f"Graphviz {engine} failed: {error}")
+        if len(svgs) < len(dots):
+            which = names[len(svgs)] if names else f"number {len(svgs) + 1}"
+            raise EngineError(f"cannot draw diagram {which}: Graphviz {engine} failed: {error}")
+        raise EngineError(f"cannot draw the diagrams ({len(dots)} in one Graphviz run): Graphviz {engine} failed: {error}")
     return svgs
 
 
@@ -159,10 +166,7 @@ def render_svgs(
             todo[key] = index
     if todo:
         batch = [dots[i] for i in todo.values()]
-        try:
-            drawn = _run_dot(engine, batch)
-        except EngineError:
-            drawn = _run_one_by_one(engine, batch, [names[i] if names else str(i) for i in todo.values()])
+        drawn = _run_dot(engine, batch, [names[i] if names else str(i) for i in todo.values()])
         for key, svg in zip(todo, drawn, strict=True):
             found[key] = svg
             if cache_dir is not None:
@@ -170,20 +174,6 @@ def render_svgs(
     if cache is not None:
         cache.keep_svgs(found)
     return [found[key] for key in keys]
-
-
-def _run_one_by_one(engine: Engine, dots: Sequence[str], names: Sequence[str]) -> list[str]:
-    """After a failed batch: draw each graph alone, to name the diagrams that fail."""
-    drawn: list[str] = []
-    failures: list[str] = []
-    for name, dot in zip(names, dots, strict=True):
-        try:
-            drawn.extend(_run_dot(engine, [dot]))
-        except EngineError as exc:
-            failures.append(f"{name}: {exc}")
-    if failures:
-        raise EngineError("cannot draw diagram " + "; ".join(failures))
-    return drawn
 
 
 def _store(cache_dir: Path, key: str, svg: str) -> None:
@@ -376,17 +366,50 @@ def figure_html(diagram: Diagram, svg: str, labels: Labels) -> str:
     body = svg_in_markdown(body)
     download = _from_file(diagram_file(diagram.key), here)
     file_name = diagram.key.replace("/", "-") + ".svg"
+    focus = ""
+    if diagram.key.startswith("role/"):  # the script adds ?focus=<role> to this link
+        focus = (f' <a class="playbook-diagram__focus" href="{_from_file(markdown_path("organization/chart/"), here)}" '
+                 f'data-focus="{html_text(diagram.key.removeprefix("role/"))}" style="text-decoration:underline">'
+                 f'{html_text(labels("diagram_find_on_chart"))}</a>')
     # the canvas scrolls a wide diagram, so the keyboard must be able to reach it
     return (
         f'<figure class="playbook-diagram" data-diagram="{html_text(diagram.key)}">\n'
+        f"{_tools(labels, download, prefix)}"
         f'<div class="playbook-diagram__canvas" style="overflow-x:auto;max-width:100%" tabindex="0" '
         f'role="region" aria-labelledby="{prefix}-title">\n'
         f"{body}"
         f"</div>\n"
         f"<figcaption>{html_text(diagram.caption)} "
         f'<a class="playbook-diagram__download" href="{download}" download="{file_name}" '
-        f'style="text-decoration:underline">{html_text(labels("diagram_download"))}</a></figcaption>\n'
+        f'style="text-decoration:underline">{html_text(labels("diagram_download"))}</a>{focus}</figcaption>\n'
         f"</figure>"
+    )
+
+
+def _tools(labels: Labels, full_size: str, prefix: str) -> str:
+    """Zoom, fit, full screen, the file at full size and find: hidden until the page's script
+    (assets/javascripts/playbook-diagrams.js) shows them for a diagram wider than its column."""
+
+    def button(action: str, text: str, name: str) -> str:
+        # a symbol gets a name; a word is its own name (and must stay part of it), the title explains
+        named = f' aria-label="{html_text(name)}"' if len(text) == 1 else ""
+        return (f'<button type="button" class="playbook-diagram__tool" data-action="{action}"{named} '
+                f'title="{html_text(name)}">{html_text(text)}</button>')
+
+    return (
+        f'<div class="playbook-diagram__tools" hidden="" data-exit-full="{html_text(labels("diagram_exit_full_screen"))}" '
+        f'data-full="{html_text(labels("diagram_full_screen"))}" data-not-found="{html_text(labels("diagram_not_found"))}">'
+        + button("in", "+", labels("diagram_zoom_in"))
+        + button("out", "\u2212", labels("diagram_zoom_out"))
+        + button("fit", labels("diagram_fit"), labels("diagram_fit_long"))
+        + button("full", labels("diagram_full_screen"), labels("diagram_full_screen"))
+        + f'<a class="playbook-diagram__tool" href="{full_size}">{html_text(labels("diagram_open_full"))}</a>'
+        + f'<label class="playbook-diagram__find"><span>{html_text(labels("diagram_find"))}</span> '
+        f'<input type="search" data-action="find" placeholder="{html_text(labels("diagram_find_hint"))}" '
+        f'aria-describedby="{prefix}-help"/></label>'
+        f'<span class="playbook-diagram__status" role="status"></span>'
+        f'<span class="playbook-diagram__help" id="{prefix}-help">{html_text(labels("diagram_zoom_help"))}</span>'
+        "</div>\n"
     )
 
 

@@ -19,7 +19,7 @@ from .common import (
     one_line,
     page_url,
 )
-from .org import _chart, _role_item
+from .org import _Chart, _role_item
 
 _LETTER = {"accountable": "A", "responsible": "R", "consulted": "C", "informed": "I"}
 
@@ -46,7 +46,7 @@ def role_diagram(playbook: Playbook, labels: Labels, role: Role, facts: Facts | 
         item.parent = role.id
         items.append(item)
     # the page column is narrow: more than four reports go in a grid of three columns
-    _chart(g, names, items, {}, {}, grid_from=5, grid_columns=3)
+    _Chart(names, items, {}, {}, grid_from=5, columns=3).draw(g)
     me = names(role.id)
 
     side: list[str] = [me]
