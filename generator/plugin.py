@@ -21,7 +21,9 @@
   own SVG, drawn from escaped text with links to our own pages only.
 
 Entity pages are left out of the navigation (they are reached from the index tables, links
-and search), so the navigation stays the same size however large the organization grows.
+and search), so the navigation stays the same size however large the organization grows;
+`on_nav` gives each its index page as parent, so that it keeps its place (active tab and
+sidebar entry, breadcrumb) all the same.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import nest_paths
 
@@ -147,6 +150,28 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if config.nav is None:
             config.nav = self._auto_nav = self._navigation(files, output)
         return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Give each entity page left out of the navigation its index page as parent.
+
+        `roles/x.md` gets `roles/index.md`: while mkdocs renders the role, the Roles entry, its
+        section and its tab are active (mkdocs marks a page's ancestors active), and Material's
+        breadcrumb (`navigation.path`) leads through them. One attribute per page, so the
+        navigation rendered into every page stays the same size however many entities there are.
+        An index page that a hand-written `nav` leaves out gives no place."""
+        output = self.output
+        assert output is not None, "on_pre_build runs before on_nav"
+        in_nav = {page.file.src_uri: page for page in nav.pages}
+        for path, generated in output.pages.items():
+            if generated.index or path in in_nav:
+                continue
+            parent = in_nav.get(posixpath.join(posixpath.dirname(path), "index.md"))
+            file = files.get_file_from_path(path)
+            if parent is not None and file is not None and isinstance(file.page, Page):
+                # mkdocs types `parent` as a Section; a Page has everything mkdocs and Material
+                # ask of a parent (`active`, `ancestors`, `title`, `url`, `children`)
+                file.page.parent = parent  # type: ignore[assignment]
+        return nav
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         generated = self.output.pages.get(page.file.src_uri) if self.output else None

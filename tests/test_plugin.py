@@ -246,3 +246,23 @@ def test_playbook_build_wraps_mkdocs_build(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out" / "roles" / "ceo" / "index.html").is_file()
+
+
+def test_every_generated_page_keeps_its_place(sample_site: Build) -> None:
+    """An entity page, though out of the navigation, has its tab active, its index page active
+    in the sidebar and a breadcrumb ending at that index page."""
+    playbook = validate(REPO).playbook
+    for entity in playbook.all_entities():
+        path = page_path(entity)
+        if path.endswith("index.md"):
+            continue
+        folder = path.split("/")[0]
+        text = sample_site.html(path.removesuffix(".md") + "/index.html")
+        assert 'md-tabs__item md-tabs__item--active' in text, path
+        crumbs = re.search(r'<nav class="md-path".*?</nav>', text, re.S)
+        assert crumbs, path
+        last = re.findall(r'<a href="([^"]*)" class="md-path__link">', crumbs.group(0))[-1]
+        assert last == "../", (path, last)  # the kind's index page, one folder up
+        sidebar = re.sub(r"<article.*</article>", "", text, flags=re.S)
+        active = re.search(r'<li class="md-nav__item md-nav__item--active">\s*<a href="([^"]*)"', sidebar)
+        assert active and active.group(1) == "../", (path, folder)
