@@ -68,6 +68,12 @@ class Page:
     """True for the overview and index pages that belong in the navigation."""
     diagrams: tuple[str, ...] = ()
     """Keys of the diagrams whose placeholder (`diagram_slot`) is in `markdown`."""
+    unindexed: tuple[str, ...] = ()
+    """Headings (plain text) of the sections that only repeat other pages (hand-offs shown on
+    the workflow pages, "Referenced by", the RACI matrix): a site's search leaves them out, so
+    that a search leads to the page that holds the answer (the plugin marks each heading with
+    Material's `data-search-exclude`). The one list of what is not indexed, for relevance and
+    for the index's size alike."""
 
 
 def page_path(entity: Entity) -> str:
@@ -317,7 +323,9 @@ class Renderer:
         """`key` when that diagram is drawn, so that the page shows it; None otherwise."""
         return key if key in self.drawn else None
 
-    def entity_page(self, entity: Entity, template: str, *, diagram: str | None = None, **context: Any) -> Page:
+    def entity_page(
+        self, entity: Entity, template: str, *, diagram: str | None = None, unindexed: tuple[str, ...] = (), **context: Any
+    ) -> Page:
         here = page_path(entity)
         key = self.figure(diagram) if diagram else None
         markdown = self.render(
@@ -327,7 +335,14 @@ class Renderer:
             diagram=key,
             **context,
         )
-        return Page(here, entity.label, markdown, source=entity.path, diagrams=(key,) if key else ())
+        return Page(
+            here,
+            entity.label,
+            markdown,
+            source=entity.path,
+            diagrams=(key,) if key else (),
+            unindexed=(*unindexed, self.labels("referenced_by")),
+        )
 
     def organization_page(self, organization: Organization) -> Page:
         here = page_path(organization)
@@ -360,6 +375,7 @@ class Renderer:
             department,
             "department.md.j2",
             diagram=diagram_key(department),
+            unindexed=(self.labels("handoffs"),),
             department=department,
             parent=self.playbook.departments.get(department.parent or ""),
             lead=self.playbook.roles.get(department.lead or ""),
@@ -378,6 +394,7 @@ class Renderer:
             role,
             "role.md.j2",
             diagram=diagram_key(role),
+            unindexed=(self.labels("handoffs"),),
             role=role,
             department=self.playbook.departments.get(role.department),
             manager=self.playbook.roles.get(role.reports_to or ""),
@@ -425,11 +442,17 @@ class Renderer:
         playbook, facts = self.playbook, self.facts
         indexes: list[Page] = []
 
-        def add(name: str, title_key: str, *, diagram: str | None = None, **context: Any) -> None:
+        def add(
+            name: str, title_key: str, *, diagram: str | None = None, unindexed: tuple[str, ...] = (), **context: Any
+        ) -> None:
             here = f"{name}/index.md"
             key = self.figure(diagram) if diagram else None
             markdown = self.render(f"{name}.md.j2", here, diagram=key, **context)
-            indexes.append(Page(here, self.labels(title_key), markdown, index=True, diagrams=(key,) if key else ()))
+            indexes.append(
+                Page(
+                    here, self.labels(title_key), markdown, index=True, diagrams=(key,) if key else (), unindexed=unindexed
+                )
+            )
 
         add(
             "playbook",
@@ -455,6 +478,7 @@ class Renderer:
         add(
             "raci",
             "raci_title",
+            unindexed=(self.labels("departments_title"), self.labels("roles_title")),
             objectives=objectives,
             departments=facts.raci_parties("department"),
             roles=facts.raci_parties("role"),
@@ -466,6 +490,7 @@ class Renderer:
             "coordination",
             "coordination_title",
             diagram="coordination",
+            unindexed=(self.labels("handoffs_between"),),
             hub=playbook.departments.get(playbook.organization.hub or "") if playbook.organization else None,
             handovers=facts.department_handoffs(),
             objectives=[(o, facts.departments_in(o)) for o in objectives],

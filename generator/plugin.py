@@ -28,8 +28,10 @@ sidebar entry, breadcrumb) all the same.
 
 from __future__ import annotations
 
+import html
 import os
 import posixpath
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -59,6 +61,18 @@ from .site import Output, generate
 # named "playbook", so that messages read "playbook: org/roles/x.yml:4:13: …"; under
 # mkdocs.plugins, so warnings count for --strict
 log = get_plugin_logger("playbook")
+
+
+def search_boost(title: str) -> float:
+    """Material's `search.boost` for an entity page titled `title`: above 1 (every other page),
+    the more so the fewer words the title has.
+
+    Material's search scores no field by its length, so "Reach" and "Influencer reach" tie
+    for the query "reach", and "Public Relations" with "Head of Public Relations". A boost that
+    falls with the title's words lets the exact title win; since `words * boost` still grows
+    with the words, a longer title still wins its own query over a shorter one it contains."""
+    words = len([word for word in re.split(r"[\s\-]+", title) if word])
+    return round(1 + 2 / max(words, 1), 3)
 
 
 class PlaybookConfig(base.Config):
@@ -179,6 +193,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             # Material prints `page.meta.title` into <title> unescaped, and mkdocs' own title
             # from the first heading goes through `striptags`, which unescapes: give it a safe one.
             page.meta["title"] = str(html_text(generated.title))
+            if not generated.index:
+                # an entity's page comes first when its title is searched, ahead of the
+                # index pages and overviews that name it too
+                page.meta.setdefault("search", {"boost": search_boost(generated.title)})
             if page.edit_url:
                 page.edit_url = _normalized(page.edit_url)
         if page.edit_url:
@@ -190,7 +208,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         generated = self.output.pages.get(page.file.src_uri) if self.output else None
         if generated is None or not page.file.generated_by:
             return html_text
-        return sanitize_html(html_text)  # the diagram placeholders pass; their figures come later
+        # the diagram placeholders pass; their figures come later
+        return _unindexed(sanitize_html(html_text), page, generated.unindexed)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         generated = self.output.pages.get(page.file.src_uri) if self.output else None
@@ -270,6 +289,23 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         home = 1 if nav and nav[0] == "index.md" else 0
         nav[home:home] = output.navigation(get_labels(self.language))
         return nav
+
+
+def _unindexed(content: str, page: Page, headings: tuple[str, ...]) -> str:
+    """Mark the sections under `headings` (plain text) with `data-search-exclude`, which
+    Material's search reads on a heading as "leave this section out"."""
+    if not headings:
+        return content
+    wanted = set(headings)
+    stack = list(page.toc)
+    while stack:
+        item = stack.pop()
+        stack.extend(item.children)
+        if html.unescape(item.title) in wanted:
+            content = re.sub(
+                rf'<(h[1-6]) id="{re.escape(item.id)}">', rf'<\1 id="{item.id}" data-search-exclude>', content, count=1
+            )
+    return content
 
 
 def _check_site_dir(config: MkDocsConfig, root: Path) -> None:

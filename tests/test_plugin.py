@@ -266,3 +266,25 @@ def test_every_generated_page_keeps_its_place(sample_site: Build) -> None:
         sidebar = re.sub(r"<article.*</article>", "", text, flags=re.S)
         active = re.search(r'<li class="md-nav__item md-nav__item--active">\s*<a href="([^"]*)"', sidebar)
         assert active and active.group(1) == "../", (path, folder)
+
+
+def test_search_index_leaves_out_what_other_pages_hold(sample_site: Build) -> None:
+    """Hand-offs (the workflow pages hold them) and "Referenced by" are not indexed; the
+    sections a new hire searches for are, each with its anchor; entity pages are boosted."""
+    import json
+
+    index = json.loads(sample_site.html("search/search_index.json"))
+    docs = {doc["location"]: doc for doc in index["docs"]}
+    assert "pipeline" in index["config"] and "stopWordFilter" not in index["config"]["pipeline"]
+    for location, doc in docs.items():
+        assert doc["title"] not in ("Hand-offs", "Referenced by"), location
+        assert not location.endswith(("#hand-offs", "#referenced-by", "#hand-offs-between-departments")), location
+    role = "roles/community-manager/"
+    for anchor in ("responsibilities", "kpis", "your-first-steps"):
+        assert role + "#" + anchor in docs, anchor
+    assert docs[role]["boost"] > 1 and "boost" not in docs["roles/"]
+    assert docs["metrics/reach/"]["boost"] > docs["metrics/influencer-reach/"]["boost"]
+    # the heading is still on the page, marked for Material's search only
+    text = sample_site.html(role + "index.html")
+    assert '<h2 id="hand-offs" data-search-exclude>Hand-offs' in text
+    assert '<h2 id="responsibilities">' in text
