@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from .cache import Cache
 from .escape import Md, html_text, md_block, md_inline, md_text, md_url
-from .facts import RACI_LETTERS, Facts, by_title, raci_parties, sort_key
+from .facts import RACI_LETTERS, Facts, StepRef, by_title, raci_parties, sort_key
 from .labels import Labels
 from .model import (
     KIND,
@@ -384,7 +384,7 @@ class Renderer:
             roles=roles,
             duties=facts.duties(parties),
             channels=facts.accounts_of(parties),
-            handoffs=facts.steps_of(parties),
+            handoffs=_by_workflow(facts.steps_of(parties)),
         )
 
     def role_page(self, role: Role) -> Page:
@@ -403,7 +403,7 @@ class Renderer:
             duties=facts.duties_through(role),
             channels=channels,
             themes=facts.themes_owned.get(role.id, []),
-            handoffs=facts.steps_of([role.id, role.department]),
+            handoffs=_by_workflow(facts.steps_of([role.id, role.department]), own={role.id}),
             kpis=[(kpi, self.playbook.metrics.get(kpi.metric)) for kpi in role.kpis],
         )
 
@@ -496,6 +496,19 @@ class Renderer:
             objectives=[(o, facts.departments_in(o)) for o in objectives],
         )
         return indexes
+
+
+def _by_workflow(
+    steps: list[StepRef], own: Collection[str] | None = None
+) -> list[tuple[Workflow, list[StepRef], list[StepRef]]]:
+    """Steps (in `Facts.steps_of` order) grouped by workflow: [(workflow, steps by or to a party
+    in `own`, the other steps)]; without `own`, every step is the group's own."""
+    groups: dict[str, tuple[Workflow, list[StepRef], list[StepRef]]] = {}
+    for ref in steps:
+        _workflow, mine, others = groups.setdefault(ref.workflow.id, (ref.workflow, [], []))
+        is_own = own is None or ref.step.by in own or (ref.step.to or "") in own
+        (mine if is_own else others).append(ref)
+    return list(groups.values())
 
 
 def _letters(objectives: list[Objective]) -> dict[tuple[str, str], list[str]]:
