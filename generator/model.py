@@ -105,6 +105,12 @@ Url = Annotated[
     StringConstraints(pattern=URL_PATTERN),
     Wording("url", invalid="'{value}' is not a valid URL; use an http://, https:// or mailto: address"),
 ]
+EMAIL_PATTERN = r"^[^\s@<>\"'`\\()\[\]]+@[^\s@<>\"'`\\()\[\]]+\.[^\s@<>\"'`\\()\[\]]+$"
+Email = Annotated[
+    str,
+    StringConstraints(max_length=NOTE_MAX, pattern=EMAIL_PATTERN),
+    Wording("email", invalid="'{value}' is not a valid email address; write it as name@example.com"),
+]
 _BLANK = Wording("required", invalid="'{key}' shows no text (only spaces or backquotes); write some text")
 Title = Annotated[
     str,
@@ -223,6 +229,19 @@ class Kpi(Model):
     """The number to reach, in words: `4% per post`, `+30% in the launch month`."""
 
 
+class Contact(Model):
+    """How to reach a role or a department: where a new hire asks, and whom to call."""
+
+    chat: Note | None = None
+    """The team's chat channel, as people name it: `#care-team on Slack`."""
+    chat_url: Url | None = None
+    """Address that opens the chat channel (http, https or mailto)."""
+    email: Email | None = None
+    """A shared mailbox, such as `care@kopinusantara.id`."""
+    phone: Note | None = None
+    """A phone number or extension for urgent matters, such as `ext. 210` or `+62 21 555 0101`."""
+
+
 class Charter(Model):
     """The three questions that place a social media team."""
 
@@ -266,6 +285,8 @@ class Department(Entity):
     """Role that leads the department; it must belong to this department."""
     share: Percent | None = None
     """Percent of the social media workload the department carries (0-100)."""
+    contact: Contact | None = None
+    """How to reach the department: its chat channel, shared mailbox or phone."""
 
 
 class Role(Entity):
@@ -292,6 +313,8 @@ class Role(Entity):
     """How the role's work is measured."""
     onboarding: list[Text] = []
     """A new hire's first steps in this role."""
+    contact: Contact | None = None
+    """How to reach whoever holds the role: chat channel, mailbox or phone."""
 
 
 class Metric(Entity):

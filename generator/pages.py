@@ -31,6 +31,7 @@ from .model import (
     KIND,
     PLURALS,
     Channel,
+    Contact,
     Department,
     Entity,
     Metric,
@@ -219,6 +220,7 @@ class Renderer:
             "field_names": self.field_names,
             "indent": lambda depth: Md("    " * depth),
             "kind_label": lambda entity: self.say(KIND[entity.KIND].label),
+            "contact": self.contact,
         }
         """The helpers that do not depend on the page."""
 
@@ -272,6 +274,20 @@ class Renderer:
         amount, unit = int(value[:-1]), value[-1]
         key = {"m": "minutes", "h": "hours", "d": "days"}[unit] + ("_one" if amount == 1 else "")
         return self.say(key, n=amount)
+
+    @staticmethod
+    def contact(contact: Contact) -> Md:
+        """A role's or department's contact on one line: chat (a link when it has an address),
+        mailbox (a mailto link), phone."""
+        parts: list[str] = []
+        if contact.chat or contact.chat_url:
+            text = md_text(contact.chat or contact.chat_url)
+            parts.append(f"[{text}]({md_url(contact.chat_url)})" if contact.chat_url else text)
+        if contact.email:
+            parts.append(f"[{md_text(contact.email)}]({md_url('mailto:' + contact.email)})")
+        if contact.phone:
+            parts.append(md_text(contact.phone))
+        return Md(" · ".join(parts))
 
     def field_names(self, paths: tuple[tuple[str | int, ...], ...]) -> Md:
         """The fields where one entity names another, as a reader calls them."""
