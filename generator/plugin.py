@@ -292,16 +292,18 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
 
 def _unindexed(content: str, page: Page, headings: tuple[str, ...]) -> str:
-    """Mark the sections under `headings` (plain text) with `data-search-exclude`, which
-    Material's search reads on a heading as "leave this section out"."""
+    """Mark the sections under `headings` (plain text), and the sections under those, with
+    `data-search-exclude`, which Material's search reads on a heading as "leave this section
+    out" (each heading starts a section of its own, so a sub-heading needs it too)."""
     if not headings:
         return content
     wanted = set(headings)
-    stack = list(page.toc)
+    stack = [(item, False) for item in page.toc]
     while stack:
-        item = stack.pop()
-        stack.extend(item.children)
-        if html.unescape(item.title) in wanted:
+        item, inside = stack.pop()
+        excluded = inside or html.unescape(item.title) in wanted
+        stack.extend((child, excluded) for child in item.children)
+        if excluded:
             content = re.sub(
                 rf'<(h[1-6]) id="{re.escape(item.id)}">', rf'<\1 id="{item.id}" data-search-exclude>', content, count=1
             )

@@ -288,3 +288,5 @@ def test_search_index_leaves_out_what_other_pages_hold(sample_site: Build) -> No
     text = sample_site.html(role + "index.html")
     assert '<h2 id="hand-offs" data-search-exclude>Hand-offs' in text
     assert '<h2 id="responsibilities">' in text
+    assert '<h3 id="product-launch" data-search-exclude>' in sample_site.html("roles/care-agent/index.html")
+    assert not [location for location in docs if location.startswith("roles/care-agent/#product-launch")]
