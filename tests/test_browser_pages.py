@@ -111,7 +111,7 @@ def results(page) -> list[str]:
     return previous or []
 
 
-def search_all(page, base: str, wanted: dict[str, set[str]]) -> list[str]:
+def search_all(page, base: str, wanted: dict[str, set[str]]) -> list[tuple[str, list[str]]]:
     """Type each title into the home page's one search box; the titles whose page is not first
     (pages that share a title share the first places)."""
     page.goto(base)
@@ -131,7 +131,7 @@ def search_all(page, base: str, wanted: dict[str, set[str]]) -> list[str]:
         top = {urlparse(href).path.split("#")[0] for href in results(page)[: len(paths)]}
         expected = {urlparse(base + path).path for path in paths}
         if not top <= expected:
-            missed.append(f"{title!r}: {sorted(top)}")
+            missed.append((title, sorted(top)))
     return missed
 
 
@@ -145,21 +145,32 @@ def test_every_entity_is_found_first_by_its_title(browser, sample) -> None:
     assert not missed, missed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="39 of 532 synthetic titles end in a number ('Department 1 content', 'Care manager 14'); "
-    "Material adds a trailing wildcard to every query word, so '1' also matches '13' and '145', "
-    "and a page whose title holds one rare number outscores the exact title. Needs a query "
-    "transform Material's worker does not let a site change; see issue 11's report.",
-)
 def test_every_entity_is_found_first_by_its_title_at_300_roles(browser, synthetic) -> None:
+    """As on the sample, except for one measured limit: a title with a number that is the start
+    of a longer number in other titles ('Department 1 content', 'Care manager 14' beside
+    '... 145'). Material adds a trailing wildcard to every query word and does not let a site
+    change that, so '1' matches '145' too, and a page whose title holds that one rare number can
+    outscore the exact title (39 of 532 synthetic titles, none in the sample). Every other
+    title must put its page first."""
     project, url = synthetic
+    wanted = titles(project)
+    title_at = {urlparse(url + path).path: title for title, paths in wanted.items() for path in paths}
+
+    def numbers(title: str) -> set[str]:
+        return {word for word in re.split(r"[\s\-]+", title.lower()) if word.isdigit()}
+
+    def explained(title: str, top: list[str]) -> bool:
+        """The first result's title holds a longer number that starts with one of this title's."""
+        theirs = set().union(*(numbers(title_at.get(path, "")) for path in top))
+        return any(n != word and n.startswith(word) for word in numbers(title) for n in theirs)
+
     context = browser.new_context(viewport=LAPTOP)
     try:
-        missed = search_all(context.new_page(), url, titles(project))
+        missed = search_all(context.new_page(), url, wanted)
     finally:
         context.close()
-    assert not missed, missed
+    assert not [(title, top) for title, top in missed if not explained(title, top)]
+    assert len(missed) <= len(wanted) // 10, missed  # measured: 39 of 532
 
 
 def kinds_of_pages(project: Path) -> list[str]:
