@@ -120,6 +120,12 @@ Url = Annotated[
     StringConstraints(pattern=URL_PATTERN),
     Wording("url", invalid="'{value}' is not a valid URL; use an http://, https:// or mailto: address"),
 ]
+EMAIL_PATTERN = r"^[^\s@<>\"'`\\()\[\]]+@[^\s@<>\"'`\\()\[\]]+\.[^\s@<>\"'`\\()\[\]]+$"
+Email = Annotated[
+    str,
+    StringConstraints(max_length=NOTE_MAX, pattern=EMAIL_PATTERN),
+    Wording("email", invalid="'{value}' is not a valid email address; write it as name@example.com"),
+]
 _BLANK = Wording("required", invalid="'{key}' shows no text (only spaces or backquotes); write some text")
 Title = Annotated[
     str,
@@ -287,6 +293,19 @@ class Kpi(Model):
     """The number to reach, in words: `4% per post`, `+30% in the launch month`."""
 
 
+class Contact(Model):
+    """How to reach a role or a department: where a new hire asks, and whom to call."""
+
+    chat: Note | None = None
+    """The team's chat channel, as people name it: `#care-team on Slack`."""
+    chat_url: Url | None = None
+    """Address that opens the chat channel (http, https or mailto)."""
+    email: Email | None = None
+    """A shared mailbox, such as `care@kopinusantara.id`."""
+    phone: Note | None = None
+    """A phone number or extension for urgent matters, such as `ext. 210` or `+62 21 555 0101`."""
+
+
 class Charter(Model):
     """The three questions that place a social media team."""
 
@@ -369,6 +388,8 @@ class Department(Entity):
     reviewed: Day | None = None
     """Day someone last checked that this page is still true (YYYY-MM-DD); the review is
     owed by the department's lead (`lead`)."""
+    contact: Contact | None = None
+    """How to reach the department: its chat channel, shared mailbox or phone."""
 
 
 class Role(Entity):
@@ -398,6 +419,8 @@ class Role(Entity):
     reviewed: Day | None = None
     """Day someone last checked that this page is still true (YYYY-MM-DD); the review is
     owed by the role it reports to (`reports_to`); a role that reports to nobody reviews its own page."""
+    contact: Contact | None = None
+    """How to reach whoever holds the role: chat channel, mailbox or phone."""
 
 
 class Metric(Entity):

@@ -30,12 +30,13 @@ from .diagrams.common import ORG_CHART_LIMIT
 from .diagrams.coordination import coordination_matrix
 from .errors import Problem
 from .escape import Md, html_text, md_block, md_inline, md_text, md_url
-from .facts import RACI_LETTERS, Facts, by_title, raci_parties, sort_key
+from .facts import RACI_LETTERS, Facts, StepRef, by_title, raci_parties, sort_key
 from .labels import Labels
 from .model import (
     KIND,
     PLURALS,
     Channel,
+    Contact,
     Department,
     Entity,
     Metric,
@@ -75,6 +76,12 @@ class Page:
     """True for the overview and index pages that belong in the navigation."""
     diagrams: tuple[str, ...] = ()
     """Keys of the diagrams whose placeholder (`diagram_slot`) is in `markdown`."""
+    unindexed: tuple[str, ...] = ()
+    """Headings (plain text) of the sections that only repeat other pages (hand-offs shown on
+    the workflow pages, "Referenced by", the RACI matrix): a site's search leaves them out, so
+    that a search leads to the page that holds the answer (the plugin marks each heading with
+    Material's `data-search-exclude`). The one list of what is not indexed, for relevance and
+    for the index's size alike."""
 
 
 def page_path(entity: Entity) -> str:
@@ -228,6 +235,7 @@ class Renderer:
             "field_names": self.field_names,
             "indent": lambda depth: Md("    " * depth),
             "kind_label": lambda entity: self.say(KIND[entity.KIND].label),
+            "contact": self.contact,
         }
         """The helpers that do not depend on the page."""
 
@@ -342,6 +350,20 @@ class Renderer:
             text = say("cadence_days" if slot.per == "day" else "cadence_weekly", days=days, times=times)
         return text
 
+    @staticmethod
+    def contact(contact: Contact) -> Md:
+        """A role's or department's contact on one line: chat (a link when it has an address),
+        mailbox (a mailto link), phone."""
+        parts: list[str] = []
+        if contact.chat or contact.chat_url:
+            text = md_text(contact.chat or contact.chat_url)
+            parts.append(f"[{text}]({md_url(contact.chat_url)})" if contact.chat_url else text)
+        if contact.email:
+            parts.append(f"[{md_text(contact.email)}]({md_url('mailto:' + contact.email)})")
+        if contact.phone:
+            parts.append(md_text(contact.phone))
+        return Md(" · ".join(parts))
+
     def field_names(self, paths: tuple[tuple[str | int, ...], ...]) -> Md:
         """The fields where one entity names another, as a reader calls them."""
         say = self.say
@@ -395,7 +417,9 @@ class Renderer:
         """`key` when that diagram is drawn, so that the page shows it; None otherwise."""
         return key if key in self.drawn else None
 
-    def entity_page(self, entity: Entity, template: str, *, diagram: str | None = None, **context: Any) -> Page:
+    def entity_page(
+        self, entity: Entity, template: str, *, diagram: str | None = None, unindexed: tuple[str, ...] = (), **context: Any
+    ) -> Page:
         here = page_path(entity)
         key = self.figure(diagram) if diagram else None
         markdown = self.render(
@@ -406,7 +430,14 @@ class Renderer:
             review=self.reviews.get(entity.id),
             **context,
         )
-        return Page(here, entity.label, markdown, source=entity.path, diagrams=(key,) if key else ())
+        return Page(
+            here,
+            entity.label,
+            markdown,
+            source=entity.path,
+            diagrams=(key,) if key else (),
+            unindexed=(*unindexed, self.labels("referenced_by")),
+        )
 
     def organization_page(self, organization: Organization) -> Page:
         here = page_path(organization)
@@ -449,6 +480,7 @@ class Renderer:
             department,
             "department.md.j2",
             diagram=diagram_key(department),
+            unindexed=(self.labels("handoffs"),),
             department=department,
             parent=self.playbook.departments.get(department.parent or ""),
             lead=self.playbook.roles.get(department.lead or ""),
@@ -457,7 +489,7 @@ class Renderer:
             roles=roles,
             duties=facts.duties(parties),
             channels=facts.accounts_of(parties),
-            handoffs=facts.steps_of(parties),
+            handoffs=_by_workflow(facts.steps_of(parties)),
         )
 
     def role_page(self, role: Role) -> Page:
@@ -467,6 +499,7 @@ class Renderer:
             role,
             "role.md.j2",
             diagram=diagram_key(role),
+            unindexed=(self.labels("handoffs"),),
             role=role,
             department=self.playbook.departments.get(role.department),
             manager=self.playbook.roles.get(role.reports_to or ""),
@@ -475,7 +508,7 @@ class Renderer:
             duties=facts.duties_through(role),
             channels=channels,
             themes=facts.themes_owned.get(role.id, []),
-            handoffs=facts.steps_of([role.id, role.department]),
+            handoffs=_by_workflow(facts.steps_of([role.id, role.department]), own={role.id}),
             kpis=[(kpi, self.playbook.metrics.get(kpi.metric)) for kpi in role.kpis],
         )
 
@@ -515,11 +548,17 @@ class Renderer:
         playbook, facts = self.playbook, self.facts
         indexes: list[Page] = []
 
-        def add(name: str, title_key: str, *, diagram: str | None = None, **context: Any) -> None:
+        def add(
+            name: str, title_key: str, *, diagram: str | None = None, unindexed: tuple[str, ...] = (), **context: Any
+        ) -> None:
             here = f"{name}/index.md"
             key = self.figure(diagram) if diagram else None
             markdown = self.render(f"{name}.md.j2", here, diagram=key, **context)
-            indexes.append(Page(here, self.labels(title_key), markdown, index=True, diagrams=(key,) if key else ()))
+            indexes.append(
+                Page(
+                    here, self.labels(title_key), markdown, index=True, diagrams=(key,) if key else (), unindexed=unindexed
+                )
+            )
 
         add(
             "playbook",
@@ -545,6 +584,7 @@ class Renderer:
         add(
             "raci",
             "raci_title",
+            unindexed=(self.labels("departments_title"), self.labels("roles_title")),
             objectives=objectives,
             departments=facts.raci_parties("department"),
             roles=facts.raci_parties("role"),
@@ -556,6 +596,7 @@ class Renderer:
             "coordination",
             "coordination_title",
             diagram="coordination",
+            unindexed=(self.labels("handoffs_between"),),
             hub=playbook.departments.get(playbook.organization.hub or "") if playbook.organization else None,
             handovers=facts.department_handoffs(),
             objectives=[(o, facts.departments_in(o)) for o in objectives],
@@ -577,6 +618,19 @@ def _matrix(playbook: Playbook, facts: Facts) -> list[tuple[Department, list[tup
             row.append((value, 0 if not value else max(1, min(4, -(-4 * value // heaviest)))))
         rows.append((a, row))
     return rows
+
+
+def _by_workflow(
+    steps: list[StepRef], own: Collection[str] | None = None
+) -> list[tuple[Workflow, list[StepRef], list[StepRef]]]:
+    """Steps (in `Facts.steps_of` order) grouped by workflow: [(workflow, steps by or to a party
+    in `own`, the other steps)]; without `own`, every step is the group's own."""
+    groups: dict[str, tuple[Workflow, list[StepRef], list[StepRef]]] = {}
+    for ref in steps:
+        _workflow, mine, others = groups.setdefault(ref.workflow.id, (ref.workflow, [], []))
+        is_own = own is None or ref.step.by in own or (ref.step.to or "") in own
+        (mine if is_own else others).append(ref)
+    return list(groups.values())
 
 
 def _letters(objectives: list[Objective]) -> dict[tuple[str, str], list[str]]:

@@ -21,11 +21,14 @@
   own SVG, drawn from escaped text with links to our own pages only.
 
 Entity pages are left out of the navigation (they are reached from the index tables, links
-and search), so the navigation stays the same size however large the organization grows.
+and search), so the navigation stays the same size however large the organization grows;
+`on_nav` gives each its index page as parent, so that it keeps its place (active tab and
+sidebar entry, breadcrumb) all the same.
 """
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import posixpath
@@ -42,6 +45,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url, nest_paths
 
@@ -68,6 +72,18 @@ serve_log = logging.getLogger("playbook.serve")
 """Problems shown on the preview's own pages while serving: not counted by --strict."""
 _MD_HREF = re.compile(r'href="([^":#?]+\.md)"')
 """A relative link to a generated page's Markdown file, as the calendar's HTML views write them."""
+
+
+def search_boost(title: str) -> float:
+    """Material's `search.boost` for an entity page titled `title`: above 1 (every other page),
+    the more so the fewer words the title has.
+
+    Material's search scores no field by its length, so "Reach" and "Influencer reach" tie
+    for the query "reach", and "Public Relations" with "Head of Public Relations". A boost that
+    falls with the title's words lets the exact title win; since `words * boost` still grows
+    with the words, a longer title still wins its own query over a shorter one it contains."""
+    words = len([word for word in re.split(r"[\s\-]+", title) if word])
+    return round(1 + 2 / max(words, 1), 3)
 
 
 class PlaybookConfig(base.Config):
@@ -181,6 +197,28 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             config.nav = self._auto_nav = self._navigation(files, output)
         return files
 
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Give each entity page left out of the navigation its index page as parent.
+
+        `roles/x.md` gets `roles/index.md`: while mkdocs renders the role, the Roles entry, its
+        section and its tab are active (mkdocs marks a page's ancestors active), and Material's
+        breadcrumb (`navigation.path`) leads through them. One attribute per page, so the
+        navigation rendered into every page stays the same size however many entities there are.
+        An index page that a hand-written `nav` leaves out gives no place."""
+        output = self.output
+        assert output is not None, "on_pre_build runs before on_nav"
+        in_nav = {page.file.src_uri: page for page in nav.pages}
+        for path, generated in output.pages.items():
+            if generated.index or path in in_nav:
+                continue
+            parent = in_nav.get(posixpath.join(posixpath.dirname(path), "index.md"))
+            file = files.get_file_from_path(path)
+            if parent is not None and file is not None and isinstance(file.page, Page):
+                # mkdocs types `parent` as a Section; a Page has everything mkdocs and Material
+                # ask of a parent (`active`, `ancestors`, `title`, `url`, `children`)
+                file.page.parent = parent  # type: ignore[assignment]
+        return nav
+
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.output is not None and self.output.result.errors and not page.file.generated_by:
             # serving a playbook with errors: a hand-written page says so and where to look
@@ -193,6 +231,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             # Material prints `page.meta.title` into <title> unescaped, and mkdocs' own title
             # from the first heading goes through `striptags`, which unescapes: give it a safe one.
             page.meta["title"] = str(html_text(generated.title))
+            if not generated.index:
+                # an entity's page comes first when its title is searched, ahead of the
+                # index pages and overviews that name it too
+                page.meta.setdefault("search", {"boost": search_boost(generated.title)})
             if page.edit_url:
                 page.edit_url = _normalized(page.edit_url)
         if page.edit_url:
@@ -204,7 +246,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         generated = self.output.pages.get(page.file.src_uri) if self.output else None
         if generated is None or not page.file.generated_by:
             return html_text
-        cleaned = sanitize_html(html_text)  # the diagram placeholders pass; their figures come later
+        # the diagram placeholders pass; their figures come later
+        cleaned = _unindexed(sanitize_html(html_text), page, generated.unindexed)
         if page.file.src_uri == CALENDAR_PATH:  # its views are HTML, with links to the .md pages
             urls = self._urls_from(page.file.src_uri, page.file.url)
             folder = posixpath.dirname(page.file.src_uri)
@@ -334,6 +377,25 @@ def _redirect_files(config: MkDocsConfig, files: Files, root: Path, language: st
         content = redirects.page_html(get_relative_url(target.url, old_page.url), moved, language)
         made.append(File.generated(config, old_page.dest_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
     return made
+
+
+def _unindexed(content: str, page: Page, headings: tuple[str, ...]) -> str:
+    """Mark the sections under `headings` (plain text), and the sections under those, with
+    `data-search-exclude`, which Material's search reads on a heading as "leave this section
+    out" (each heading starts a section of its own, so a sub-heading needs it too)."""
+    if not headings:
+        return content
+    wanted = set(headings)
+    stack = [(item, False) for item in page.toc]
+    while stack:
+        item, inside = stack.pop()
+        excluded = inside or html.unescape(item.title) in wanted
+        stack.extend((child, excluded) for child in item.children)
+        if excluded:
+            content = re.sub(
+                rf'<(h[1-6]) id="{re.escape(item.id)}">', rf'<\1 id="{item.id}" data-search-exclude>', content, count=1
+            )
+    return content
 
 
 def _check_site_dir(config: MkDocsConfig, root: Path) -> None:

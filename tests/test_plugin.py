@@ -246,3 +246,47 @@ def test_playbook_build_wraps_mkdocs_build(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out" / "roles" / "ceo" / "index.html").is_file()
+
+
+def test_every_generated_page_keeps_its_place(sample_site: Build) -> None:
+    """An entity page, though out of the navigation, has its tab active, its index page active
+    in the sidebar and a breadcrumb ending at that index page."""
+    playbook = validate(REPO).playbook
+    for entity in playbook.all_entities():
+        path = page_path(entity)
+        if path.endswith("index.md"):
+            continue
+        folder = path.split("/")[0]
+        text = sample_site.html(path.removesuffix(".md") + "/index.html")
+        assert 'md-tabs__item md-tabs__item--active' in text, path
+        crumbs = re.search(r'<nav class="md-path".*?</nav>', text, re.S)
+        assert crumbs, path
+        last = re.findall(r'<a href="([^"]*)" class="md-path__link">', crumbs.group(0))[-1]
+        assert last == "../", (path, last)  # the kind's index page, one folder up
+        sidebar = re.sub(r"<article.*</article>", "", text, flags=re.S)
+        active = re.search(r'<li class="md-nav__item md-nav__item--active">\s*<a href="([^"]*)"', sidebar)
+        assert active and active.group(1) == "../", (path, folder)
+
+
+def test_search_index_leaves_out_what_other_pages_hold(sample_site: Build) -> None:
+    """Hand-offs (the workflow pages hold them) and "Referenced by" are not indexed; the
+    sections a new hire searches for are, each with its anchor; entity pages are boosted."""
+    import json
+
+    index = json.loads(sample_site.html("search/search_index.json"))
+    docs = {doc["location"]: doc for doc in index["docs"]}
+    assert "pipeline" in index["config"] and "stopWordFilter" not in index["config"]["pipeline"]
+    for location, doc in docs.items():
+        assert doc["title"] not in ("Hand-offs", "Referenced by"), location
+        assert not location.endswith(("#hand-offs", "#referenced-by", "#hand-offs-between-departments")), location
+    role = "roles/community-manager/"
+    for anchor in ("responsibilities", "kpis", "your-first-steps"):
+        assert role + "#" + anchor in docs, anchor
+    assert docs[role]["boost"] > 1 and "boost" not in docs["roles/"]
+    assert docs["metrics/reach/"]["boost"] > docs["metrics/influencer-reach/"]["boost"]
+    # the heading is still on the page, marked for Material's search only
+    text = sample_site.html(role + "index.html")
+    assert '<h2 id="hand-offs" data-search-exclude>Hand-offs' in text
+    assert '<h2 id="responsibilities">' in text
+    assert '<h3 id="product-launch" data-search-exclude>' in sample_site.html("roles/care-agent/index.html")
+    assert not [location for location in docs if location.startswith("roles/care-agent/#product-launch")]
