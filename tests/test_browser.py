@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .browser_support import AXE, CHROMIUM, CHROMIUM_ARGS, build_site, need_axe, need_browser, serve
+from .browser_support import AXE, build_site, need_axe, need_browser, serve
 from .conftest import REPO, copy_project
 
 pytestmark = pytest.mark.browser
@@ -38,16 +38,6 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         build_site(project, base / f"site-{language}")
         built[language] = base / f"site-{language}"
     return built
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .browser_support import CHROMIUM, CHROMIUM_ARGS, build_site, need_browser, serve
+from .browser_support import build_site, need_browser, serve
 from .conftest import REPO, copy_project
 
 pytestmark = pytest.mark.browser
@@ -58,16 +58,6 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     build_site(project, base / "site")
     with serve(base / "site") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _open(browser, site_url: str, path: str, viewport: dict[str, int], scheme: str = "light"):

@@ -11,12 +11,11 @@ the folder-name overlay from the hardening issue proves that the sweep would cat
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .browser_support import CHROMIUM, CHROMIUM_ARGS, need_browser, serve
+from .browser_support import need_browser, serve
 from .test_hostile import HOSTILE, overlay, prepare, run_build
 
 pytestmark = pytest.mark.browser
@@ -45,16 +44,6 @@ CONTROLS = {
                'style="position:fixed;inset:0" x="">edit</a>',
     "link": '<p>Read the <a href="javascript:window.__pwned=1">complaint guide</a> first.</p>',
 }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def sweep(browser: object, url: str) -> list[str]:

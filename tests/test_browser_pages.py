@@ -19,7 +19,7 @@ from generator.model import Organization
 from generator.pages import page_path
 from generator.project import validate
 
-from .browser_support import CHROMIUM, CHROMIUM_ARGS, build_site, need_browser, serve
+from .browser_support import build_site, need_browser, serve
 from .conftest import REPO, copy_project
 
 pytestmark = pytest.mark.browser
@@ -31,16 +31,6 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture(scope="module", autouse=True)
 def _chromium_and_playwright() -> None:
     need_browser()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
