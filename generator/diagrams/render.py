@@ -343,10 +343,11 @@ def _root(svg: str, attrs: str, title: str, prefix: str, after: str = "") -> str
     return svg[: tag.start()] + head + svg[tag.end():].lstrip("\n")
 
 
-def figure_html(diagram: Diagram, svg: str, labels: Labels) -> str:
+def figure_html(diagram: Diagram, svg: str, labels: Labels, *, chart: bool = True) -> str:
     """The diagram for its page: an inline <svg> in a <figure> with a caption and a link to
     the standalone file. One HTML block without blank lines, which Markdown passes through.
-    Links are relative to the page's Markdown file (see the module's docstring)."""
+    Links are relative to the page's Markdown file (see the module's docstring). `chart`:
+    whether the full org chart is drawn, so that a role's figure may link to it."""
     here = markdown_path(diagram.page)
     prefix = _id_prefix(diagram.key)
     width, _height = _size(svg)
@@ -367,7 +368,7 @@ def figure_html(diagram: Diagram, svg: str, labels: Labels) -> str:
     download = _from_file(diagram_file(diagram.key), here)
     file_name = diagram.key.replace("/", "-") + ".svg"
     focus = ""
-    if diagram.key.startswith("role/"):  # the script adds ?focus=<role> to this link
+    if chart and diagram.key.startswith("role/"):  # the script adds ?focus=<role> to this link
         focus = (f' <a class="playbook-diagram__focus" href="{_from_file(markdown_path("organization/chart/"), here)}" '
                  f'data-focus="{html_text(diagram.key.removeprefix("role/"))}" style="text-decoration:underline">'
                  f'{html_text(labels("diagram_find_on_chart"))}</a>')
@@ -443,9 +444,10 @@ def render_site_diagrams(
     chosen = cache.engine(engine, find_engine) if cache is not None else find_engine(engine)
     site = site_diagrams(playbook, labels, facts)
     svgs = render_svgs([d.dot for d in site], chosen, cache_dir, names=[d.key for d in site], cache=cache)
+    chart = any(d.key == "org-chart" for d in site)  # over its budget, there is no chart to link to
     return {
         d.key: (
-            figure_html(d, svg, labels),
+            figure_html(d, svg, labels, chart=chart),
             standalone_svg(d, svg),
         )
         for d, svg in zip(site, svgs, strict=True)
