@@ -424,18 +424,14 @@ site_dir_option = click.option(
 )
 
 
-def _run_mkdocs_status(command: str, config_file: str | None, args: list[str]) -> int:
-    """Run `mkdocs <command>` on the project's mkdocs.yml and return its exit status.
+def _run_mkdocs_status(command: str, config: Path, args: list[str]) -> int:
+    """Run `mkdocs <command>` on `config` (see `_config_path`) and return its exit status.
 
-    A subprocess keeps mkdocs out of this module (the plugin is the only one that imports it)
-    and behaves exactly like typing the mkdocs command."""
+    A subprocess behaves exactly like typing the mkdocs command, and gives every build a
+    process of its own (mkdocs sets up its logging anew on each run)."""
     import os
     import subprocess
 
-    root = find_project(config_file)
-    config = Path(config_file) if config_file else root / "mkdocs.yml"
-    if config.is_dir():
-        config = config / "mkdocs.yml"
     env = dict(os.environ)
     env.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner (2027-05-05)
     done = subprocess.run(
@@ -468,7 +464,7 @@ def build_command(config_file: str | None, strict: bool, site_dir: str | None, q
     target = Path(site_dir) if site_dir else config.parent / _text(settings.get("site_dir"), "site")
     real = check_target(target, _sources(root, config, settings), command="playbook build")
     with fresh_folder(real, "playbook build") as work:
-        status = _run_mkdocs_status("build", config_file, [*args, "--site-dir", str(work)])
+        status = _run_mkdocs_status("build", config, [*args, "--site-dir", str(work)])
         if status != 0:
             click.echo(f"build failed; {target} was left as it was", err=True)
             sys.exit(status)
