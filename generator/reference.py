@@ -80,7 +80,15 @@ def _or(words: tuple[str, ...]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
-def _type(prop: dict[str, Any], owner: str, kinds: tuple[str, ...]) -> str:
+@dataclass(frozen=True)
+class _Owner:
+    """The kind a table of keys belongs to, with its schema, made once per kind."""
+
+    name: str
+    schema: dict[str, Any]
+
+
+def _type(prop: dict[str, Any], owner: _Owner, kinds: tuple[str, ...]) -> str:
     """What a value is, in words: `text`, `id of a role or department`, `list of texts`…"""
     if "$ref" in prop:
         return f"mapping (see [below](#{_nested_anchor(owner, prop['$ref'])}))"
@@ -100,7 +108,7 @@ def _type(prop: dict[str, Any], owner: str, kinds: tuple[str, ...]) -> str:
     return _text_type(prop, kinds)
 
 
-def _list_type(prop: dict[str, Any], owner: str, kinds: tuple[str, ...]) -> str:
+def _list_type(prop: dict[str, Any], owner: _Owner, kinds: tuple[str, ...]) -> str:
     items = prop.get("items", {})
     item = f"{_or(kinds)} ids" if kinds and items.get("pattern") == ID_PATTERN else _type(items, owner, kinds)
     if item.startswith("mapping "):
@@ -145,9 +153,9 @@ def _allowed(prop: dict[str, Any]) -> str:
     return ""
 
 
-def _rows(kind: str, schema: dict[str, Any], path: tuple[str, ...], kinds_of: KindsOf) -> list[Row]:
+def _rows(owner: _Owner, schema: dict[str, Any], path: tuple[str, ...], kinds_of: KindsOf) -> list[Row]:
     required = set(schema.get("required", ()))
-    defs = schema_for(kind).get("$defs", {})
+    defs = owner.schema.get("$defs", {})
     rows = []
     for key, prop in schema.get("properties", {}).items():
         value, _nullable = _inner(prop)
@@ -161,7 +169,7 @@ def _rows(kind: str, schema: dict[str, Any], path: tuple[str, ...], kinds_of: Ki
             Row(
                 key=key,
                 required=key in required,
-                type=_type(value, kind, kinds_of(kind, (*path, key))),
+                type=_type(value, owner, kinds_of(owner.name, (*path, key))),
                 allowed=_allowed(value),
                 description=described,
             )
@@ -179,11 +187,10 @@ def _nested_heading(owner: str, key: str) -> str:
     return f"`{key}` in {_a(owner)}"
 
 
-def _nested_anchor(owner: str, ref: str) -> str:
+def _nested_anchor(owner: _Owner, ref: str) -> str:
     """The anchor the toc extension gives a nested mapping's heading ("kpis-in-a-role")."""
-    schema = schema_for(owner)
-    key = _key_of(schema, ref.rsplit("/", 1)[-1])
-    return f"{key}-in-{_a(owner)}".replace(" ", "-").replace("_", "_")
+    key = _key_of(owner.schema, ref.rsplit("/", 1)[-1])
+    return f"{key}-in-{_a(owner.name)}".replace(" ", "-")
 
 
 def _key_of(schema: dict[str, Any], name: str) -> str:
@@ -270,14 +277,14 @@ def reference_markdown(title: str = "Format reference", kinds_of: KindsOf = refe
     for kind in KIND:
         lines.append(f"| [{kind.capitalize()}](#{kind}) | `{_where(kind)}` |")
     for kind in KIND:
-        schema = schema_for(kind)
-        defs = schema.get("$defs", {})
+        owner = _Owner(kind, schema_for(kind))  # the one schema of the kind, for every table below
+        schema, defs = owner.schema, owner.schema.get("$defs", {})
         description = schema["description"].removesuffix(f" ({_where(kind)}).").removesuffix(".")
         lines += ["", f"## {kind.capitalize()}", "", f"`{_where(kind)}`: {md_inline(description)}.", ""]
-        lines += _entries(_rows(kind, schema, (), kinds_of))
+        lines += _entries(_rows(owner, schema, (), kinds_of))
         for name in _defs_used(schema):
             nested = defs[name]
             key = _key_of(schema, name)
             lines += ["", f"### {_nested_heading(kind, key)}", "", md_inline(nested.get("description", "")), ""]
-            lines += _entries(_rows(kind, nested, (key,), kinds_of))
+            lines += _entries(_rows(owner, nested, (key,), kinds_of))
     return "\n".join(lines + REDIRECTS) + "\n"
