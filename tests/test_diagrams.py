@@ -767,3 +767,22 @@ def test_text_widths_leave_room_for_graphviz(engine: str) -> None:
               if p and p[0] == "node"}
     for i, text in enumerate(texts):
         assert widths[i] <= text_width(text, 11, bold=True) + 1, (text, widths[i], text_width(text, 11, bold=True))
+
+
+def test_captions_say_only_what_the_diagram_draws(sample_playbook: Playbook) -> None:
+    """Issue 10 item 6 / issue 11 item 6: a care agent's diagram has no direct reports, the
+    CEO's no manager, a workflow without stages no bands; their captions say so by omission."""
+    found = {d.key: d for d in diagrams.site_diagrams(sample_playbook, get_labels("en"))}
+    agent = found["role/care-agent"].caption
+    assert "manager above" in agent and "direct report" not in agent and "RACI" not in agent, agent
+    ceo = found["role/ceo"].caption
+    assert "manager" not in ceo and "8 direct reports below" in ceo, ceo
+    assert "frame" not in found["org-chart"].caption
+    assert "side by side" in found["workflow/monthly-content-cycle"].caption
+    assert "band" in found["workflow/monthly-content-cycle"].caption
+    plain_flow = found["workflow/product-launch"].caption
+    assert "side by side" not in plain_flow and "band" not in plain_flow, plain_flow
+    assert "outside" in found["department/marketing"].caption
+    assert "outside" not in found["department/executive-office"].caption
+    indonesian = {d.key: d.caption for d in diagrams.site_diagrams(sample_playbook, get_labels("id"))}
+    assert "bawahan" not in indonesian["role/care-agent"] and "atasannya" in indonesian["role/care-agent"]

@@ -4,7 +4,8 @@
  * hidden toolbar (generator/diagrams/render.py). A diagram whose text would be drawn under
  * 11 px to fit its column gets the toolbar; its view is the svg's viewBox, which buttons, keys
  * (+ - 0 and arrows on the focused canvas), drag, pinch and ctrl+wheel change. "Fit" (the
- * first view) shows it whole. Find and `?focus=` zoom to the box at its drawn size (text of
+ * first view) shows it whole when its text then reads (11 px or more), else at the smallest
+ * readable size on its subject or its top, and the reader pans or zooms out. Find and `?focus=` zoom to the box at its drawn size (text of
  * 9 pt is 12 px), centre it and light it up. Nothing is fetched; works from file://.
  */
 (function () {
@@ -64,14 +65,19 @@
     this.fit();
   };
 
-  /* the svg's height in px: the whole chart at the column's width, at most 70% of the screen */
+  /* px per user unit of the first view: the whole at the column's width, but never so
+     small that 9 pt text is under 11 px (the reader pans and zooms out from there) */
+  Chart.prototype.firstScale = function () {
+    return Math.max(this.canvas.clientWidth / this.whole.w, PX * READABLE);
+  };
+
+  /* the svg's height in px: the chart at its first scale, at most 70% of the screen */
   Chart.prototype.size = function () {
     if (this.figure.classList.contains("playbook-diagram--full")) {
       this.svg.style.height = "";
       return;
     }
-    var width = this.canvas.clientWidth;
-    var height = Math.min(width * this.whole.h / this.whole.w, window.innerHeight * 0.7);
+    var height = Math.min(this.whole.h * this.firstScale(), window.innerHeight * 0.7);
     this.svg.style.height = Math.max(height, 200) + "px";
   };
 
@@ -82,7 +88,9 @@
     }).join(" "));
   };
 
-  /* the viewBox that shows the whole chart in the svg's current box */
+  /* the first view ("fit", key 0): the whole chart if it reads in the svg's box; else the
+     chart at the smallest readable size, on its subject (a role diagram's role, a map's
+     hub in the middle) or, for a chart that grows down from its top, at the top */
   Chart.prototype.fit = function () {
     this.size();
     var r = this.svg.getBoundingClientRect();
@@ -90,8 +98,37 @@
     if (r.width && r.height) {
       var aspect = r.width / r.height;
       if (w / h < aspect) w = h * aspect; else h = w / aspect;
+      if (r.width / w < PX * READABLE) {
+        w = r.width / (PX * READABLE);
+        h = r.height / (PX * READABLE);
+        var c = this.subject();
+        var x = Math.min(Math.max(c.x - w / 2, this.whole.x), this.whole.x + this.whole.w - w);
+        var y = c.top ? this.whole.y : Math.min(Math.max(c.y - h / 2, this.whole.y), this.whole.y + this.whole.h - h);
+        this.show({ x: x, y: y, w: w, h: h });
+        return;
+      }
     }
     this.show({ x: this.whole.x - (w - this.whole.w) / 2, y: this.whole.y - (h - this.whole.h) / 2, w: w, h: h });
+  };
+
+  /* where the first view looks when the whole does not read: the box drawn in the accent
+     colour (the page's own role), else the middle of a map, else the top middle */
+  Chart.prototype.subject = function () {
+    var whole = this.whole;
+    var middle = { x: whole.x + whole.w / 2, y: whole.y + whole.h / 2, top: false };
+    var key = this.figure.getAttribute("data-diagram") || "";
+    var marked = this.svg.querySelector('g.node [stroke^="var(--md-typeset-a-color"]');
+    if (marked && key.indexOf("role/") === 0) {
+      var box = marked.getBBox(); // in the graph's units; Graphviz's graph group translates them
+      var graph = this.svg.querySelector("g.graph");
+      var t = graph && graph.transform.baseVal.consolidate();
+      var m = t ? t.matrix : { a: 1, b: 0, c: 0, d: 1, e: 0, f: 0 };
+      var cx = box.x + box.width / 2, cy = box.y + box.height / 2;
+      return { x: m.a * cx + m.c * cy + m.e, y: m.b * cx + m.d * cy + m.f, top: false };
+    }
+    if (key === "coordination" || key.indexOf("objective/") === 0) return middle;
+    middle.top = true;
+    return middle;
   };
 
   /* px per user unit now */

@@ -139,6 +139,17 @@ def _count(labels: Labels, key: str, n: int) -> str:
     return labels(f"{key}_one" if n == 1 else f"{key}_other", n=n)
 
 
+def _joined(labels: Labels, parts: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c`, in the page's language."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + f" {labels('diagram_and')} " + parts[-1]
+
+
+def _sentences(*parts: str) -> str:
+    return " ".join(part for part in parts if part)
+
+
 def _headcount(labels: Labels, role: Role) -> str:
     if role.headcount == 0:
         return labels("diagram_open_position")

@@ -32,6 +32,7 @@ from .common import (
     _lines,
     _link_cell,
     _Names,
+    _sentences,
     _small,
     _tooltip,
     one_line,
@@ -369,7 +370,9 @@ def org_chart(playbook: Playbook, labels: Labels, facts: Facts | None = None) ->
     title = labels("diagram_org_chart_title", name=one_line(name),
                    roles=_count(labels, "diagram_roles", len(playbook.roles)),
                    departments=_count(labels, "diagram_departments", len(playbook.departments)))
-    return Diagram("org-chart", "organization/chart/", title, labels("diagram_org_chart_caption"), g.source)
+    caption = _sentences(labels("diagram_org_chart_caption"),
+                         labels("diagram_org_chart_open") if any(r.headcount == 0 for r in playbook.roles.values()) else "")
+    return Diagram("org-chart", "organization/chart/", title, caption, g.source)
 
 
 def _department_item(labels: Labels, department: Department, facts: Facts, playbook: Playbook,
@@ -458,5 +461,11 @@ def department_chart(playbook: Playbook, labels: Labels, department: Department,
     title = labels("diagram_department_title", department=one_line(department.title),
                    roles=_count(labels, "diagram_roles", len(own)),
                    subdepartments=_count(labels, "diagram_subdepartments", len(subs)))
-    return Diagram(f"department/{department.id}", page_url(department), title,
-                   labels("diagram_department_caption"), g.source)
+    outside_boss = bool(outside)
+    open_position = any(r.headcount == 0 for r in own)
+    dashed = {(True, True): "diagram_dashed_outside_open", (True, False): "diagram_dashed_outside",
+              (False, True): "diagram_dashed_open"}.get((outside_boss, open_position))
+    caption = _sentences(labels("diagram_department_caption"),
+                         labels("diagram_department_subdepartments") if subs else "",
+                         labels(dashed) if dashed else "")
+    return Diagram(f"department/{department.id}", page_url(department), title, caption, g.source)

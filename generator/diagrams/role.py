@@ -12,6 +12,7 @@ from .common import (
     _count,
     _graph,
     _html,
+    _joined,
     _link_cell,
     _Names,
     _small,
@@ -84,4 +85,10 @@ def role_diagram(playbook: Playbook, labels: Labels, role: Role, facts: Facts | 
                    reports=_count(labels, "diagram_reports", len(reports)),
                    duties=_count(labels, "diagram_duties", len(duties)),
                    accounts=_count(labels, "diagram_accounts_count", len(channels)))
-    return Diagram(f"role/{role.id}", page_url(role), title, labels("diagram_role_caption"), g.source)
+    has_boss = boss is not None and boss.id != role.id
+    parts = ([labels("diagram_role_part_manager")] if has_boss else []) + (
+        [_count(labels, "diagram_role_part_reports", len(reports))] if reports else []) + (
+        [labels("diagram_role_part_duties")] if duties else []) + (
+        [labels("diagram_role_part_accounts")] if channels else [])
+    caption = labels("diagram_role_caption", parts=_joined(labels, parts)) if parts else labels("diagram_role_alone")
+    return Diagram(f"role/{role.id}", page_url(role), title, caption, g.source)
