@@ -317,7 +317,8 @@
       var chart = new Chart(figures[i]);
       if (!chart.svg || !chart.whole) continue;
       charts.push(chart);
-      if (chart.wide()) chart.enable();
+      // the full org chart always gets its tools: finding one's own box is what it is for
+      if (chart.wide() || figures[i].getAttribute("data-diagram") === "org-chart") chart.enable();
     }
     focusFromAddress(charts);
   });
