@@ -421,6 +421,15 @@ def test_printed_diagrams_fit_the_paper(browser, site_url: str) -> None:
                     tools: getComputedStyle(document.querySelector('.playbook-diagram__tools')).display}; }""")
         assert m["right"] <= m["width"] and m["whole"] and m["tools"] == "none", m
         page.pdf(path=str(SHOTS / "org-chart.pdf"))
+        # the tallest diagram of the sample fits one sheet's height too, whole
+        page.goto(site_url + "workflows/monthly-content-cycle/")
+        page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+        tall = page.evaluate("""() => { const svg = document.querySelector('figure.playbook-diagram svg');
+            const r = svg.getBoundingClientRect(); const b = svg.viewBox.baseVal;
+            return {height: r.height, width: r.width, right: r.right, page: window.innerHeight,
+                    whole: b.x === 0 && b.y === 0 && Math.abs(b.width / b.height
+                        - parseFloat(svg.getAttribute('width')) / parseFloat(svg.getAttribute('height'))) < 0.01}; }""")
+        assert tall["height"] <= tall["page"] and tall["right"] <= 718 and tall["whole"], tall
         assert problems == []
     finally:
         context.close()
@@ -461,6 +470,14 @@ def test_a_300_role_organization_reads(browser, synthetic_url: str, viewport: di
         page.locator('figure[data-diagram="org-chart"] button[data-action="out"]').click()
         assert page.evaluate(VIEW, "org-chart")["viewBox"] != before
         page.screenshot(path=str(SHOTS / f"synthetic-300-focus-{viewport['width']}.png"))
+        page.locator('figure[data-diagram="org-chart"] button[data-action="fit"]').click()
+        title = found["title"]
+        page.locator('figure[data-diagram="org-chart"] input[data-action="find"]').fill(title)
+        page.locator('figure[data-diagram="org-chart"] input[data-action="find"]').press("Enter")
+        found = page.evaluate(FOUND, "org-chart")
+        assert found and found["title"] == title and found["inside"] and found["smallestText"] >= 11, found
+        page.locator('figure[data-diagram="org-chart"] .playbook-found').click()  # the link still opens the role
+        page.wait_for_url(f"**/roles/{role}/")
         # opened without ?focus=: a readable first view at the top of a chart between 1:3 and 3:1
         page.goto(synthetic_url + "organization/chart/")
         for m in page.evaluate(FIRST_VIEW):

@@ -47,12 +47,25 @@
     if (!this.svg || !this.tools || !this.svg.viewBox || !this.svg.viewBox.baseVal) return;
     var box = this.svg.viewBox.baseVal;
     this.whole = { x: box.x, y: box.y, w: box.width, h: box.height };
+    this.original = this.svg.getAttribute("viewBox");
     this.view = null;
-    this.on = false;
+    this.on = false; // zooming: the view is the viewBox, in a canvas of its own height
+    this.bound = false;
   }
 
   Chart.prototype.wide = function () {
     return this.whole.w * PX * READABLE > this.canvas.clientWidth + 1;
+  };
+
+  Chart.prototype.full_ = function () {
+    return this.figure.classList.contains("playbook-diagram--full");
+  };
+
+  /* the tools, without zooming: for the full org chart that reads whole in its column
+     (find is what that page is for); any tool then starts zooming */
+  Chart.prototype.offer = function () {
+    this.tools.hidden = false;
+    this.bind();
   };
 
   Chart.prototype.enable = function () {
@@ -62,7 +75,18 @@
     this.tools.hidden = false;
     this.svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
     this.bind();
-    this.fit();
+    this.fitView();
+  };
+
+  /* back to the diagram drawn whole in the page, as it was before any zoom */
+  Chart.prototype.disable = function () {
+    if (!this.on) return;
+    this.on = false;
+    this.figure.classList.remove("playbook-diagram--zoom");
+    this.svg.removeAttribute("preserveAspectRatio");
+    if (this.original) this.svg.setAttribute("viewBox", this.original);
+    this.svg.style.height = "";
+    this.view = null;
   };
 
   /* px per user unit of the first view: the whole at the column's width, but never so
@@ -73,7 +97,7 @@
 
   /* the svg's height in px: the chart at its first scale, at most 70% of the screen */
   Chart.prototype.size = function () {
-    if (this.figure.classList.contains("playbook-diagram--full")) {
+    if (this.full_()) {
       this.svg.style.height = "";
       return;
     }
@@ -88,10 +112,16 @@
     }).join(" "));
   };
 
-  /* the first view ("fit", key 0): the whole chart if it reads in the svg's box; else the
+  /* the first view ("fit", key 0): a diagram that reads whole at the column's width is drawn
+     whole in the page (no zooming); else the whole chart if it reads in the svg's box; else the
      chart at the smallest readable size, on its subject (a role diagram's role, a map's
      hub in the middle) or, for a chart that grows down from its top, at the top */
   Chart.prototype.fit = function () {
+    if (!this.wide() && !this.full_()) { this.disable(); return; } // it reads whole in the page
+    if (!this.on) this.enable(); else this.fitView();
+  };
+
+  Chart.prototype.fitView = function () {
     this.size();
     var r = this.svg.getBoundingClientRect();
     var w = this.whole.w, h = this.whole.h;
@@ -196,15 +226,18 @@
     button.textContent = this.tools.getAttribute(full ? "data-exit-full" : "data-full");
     button.setAttribute("aria-label", button.textContent);
     button.setAttribute("aria-pressed", full ? "true" : "false");
-    this.fit();
+    if (full && !this.on) this.enable(); else this.fit();
   };
 
   Chart.prototype.bind = function () {
+    if (this.bound) return;
+    this.bound = true;
     var chart = this, canvas = this.canvas;
     this.tools.addEventListener("click", function (event) {
       var button = event.target.closest("button[data-action]");
       if (!button) return;
       var action = button.getAttribute("data-action");
+      if ((action === "in" || action === "out") && !chart.on) chart.enable();
       if (action === "in") chart.zoom(STEP);
       else if (action === "out") chart.zoom(1 / STEP);
       else if (action === "fit") chart.fit();
@@ -219,8 +252,10 @@
       var keys = { "+": [STEP], "=": [STEP], "-": [1 / STEP], "0": null,
         ArrowLeft: [40, 0], ArrowRight: [-40, 0], ArrowUp: [0, 40], ArrowDown: [0, -40] };
       if (!(event.key in keys) || event.ctrlKey || event.metaKey || event.altKey) return;
-      event.preventDefault();
       var k = keys[event.key];
+      if (!chart.on && k !== null && k.length === 2) return; // arrows scroll the page until one zooms
+      event.preventDefault();
+      if (!chart.on && k !== null) chart.enable();
       if (k === null) chart.fit();
       else if (k.length === 1) chart.zoom(k[0]);
       else chart.pan(k[0], k[1]);
@@ -233,6 +268,7 @@
     canvas.addEventListener("wheel", function (event) {
       if (!event.ctrlKey) return; // a plain wheel scrolls the page; ctrl+wheel (and trackpad pinch) zooms
       event.preventDefault();
+      if (!chart.on) chart.enable();
       var p = chart.point(event.clientX, event.clientY);
       chart.zoom(event.deltaY < 0 ? STEP : 1 / STEP, p.x, p.y);
     }, { passive: false });
@@ -244,6 +280,7 @@
       return Math.hypot(a.x - b.x, a.y - b.y);
     }
     canvas.addEventListener("pointerdown", function (event) {
+      if (!chart.on) return; // not zooming: touch scrolls the page, a click opens a box
       pointers[event.pointerId] = { x: event.clientX, y: event.clientY };
       moved = false;
       spread = distance();
@@ -282,7 +319,7 @@
       chart.svg.setAttribute("viewBox", [chart.whole.x, chart.whole.y, chart.whole.w, chart.whole.h].join(" "));
       chart.svg.style.height = "";
     });
-    window.addEventListener("afterprint", function () { chart.fit(); });
+    window.addEventListener("afterprint", function () { if (chart.on) chart.fitView(); });
   };
 
   /* `?focus=<role id>`: the box of that role in the first chart that links to it */
@@ -318,7 +355,8 @@
       if (!chart.svg || !chart.whole) continue;
       charts.push(chart);
       // the full org chart always gets its tools: finding one's own box is what it is for
-      if (chart.wide() || figures[i].getAttribute("data-diagram") === "org-chart") chart.enable();
+      if (chart.wide()) chart.enable();
+      else if (figures[i].getAttribute("data-diagram") === "org-chart") chart.offer();
     }
     focusFromAddress(charts);
   });
