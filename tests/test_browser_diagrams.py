@@ -126,6 +126,8 @@ def test_every_kind_of_diagram_opens_readable(browser, site_url: str, viewport: 
     problems: list[str] = []
     page.on("console", lambda msg: msg.type == "error" and problems.append(msg.text))
     page.on("pageerror", lambda exc: problems.append(str(exc)))
+    host = urlparse(site_url).netloc
+    page.on("request", lambda r: urlparse(r.url).netloc not in (host, "") and problems.append(r.url))
     try:
         for path in READ_PAGES:
             page.goto(site_url + path)
