@@ -776,7 +776,8 @@ def test_captions_say_only_what_the_diagram_draws(sample_playbook: Playbook) -> 
     agent = found["role/care-agent"].caption
     assert "manager above" in agent and "direct report" not in agent and "RACI" not in agent, agent
     ceo = found["role/ceo"].caption
-    assert "manager" not in ceo and "8 direct reports below" in ceo, ceo
+    assert "manager" not in ceo and "8 direct reports below" in ceo and "accounts" not in ceo, ceo
+    assert "RACI duties and of the accounts" in found["role/community-manager"].caption
     assert "frame" not in found["org-chart"].caption
     assert "side by side" in found["workflow/monthly-content-cycle"].caption
     assert "band" in found["workflow/monthly-content-cycle"].caption
