@@ -787,3 +787,13 @@ def test_captions_say_only_what_the_diagram_draws(sample_playbook: Playbook) -> 
     assert "outside" not in found["department/executive-office"].caption
     indonesian = {d.key: d.caption for d in diagrams.site_diagrams(sample_playbook, get_labels("id"))}
     assert "bawahan" not in indonesian["role/care-agent"] and "atasannya" in indonesian["role/care-agent"]
+
+
+def test_a_reporting_loop_loses_no_box_on_the_full_chart(fixture_playbook: Playbook) -> None:
+    """The validator refuses a loop, but the chart's own layout must neither hang nor drop roles on one."""
+    playbook = dataclasses.replace(fixture_playbook, roles=dict(fixture_playbook.roles))
+    a, b = sorted(playbook.roles)[:2]
+    playbook.roles[a] = playbook.roles[a].model_copy(update={"reports_to": b})
+    playbook.roles[b] = playbook.roles[b].model_copy(update={"reports_to": a})
+    chart = diagrams.org_chart(playbook, get_labels("en"))
+    assert sorted(re.findall(r'URL="roles/([a-z0-9-]+)/"', chart.dot)) == sorted(playbook.roles)

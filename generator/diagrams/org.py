@@ -334,6 +334,27 @@ def _points(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+def _break_loops(boxes: dict[str, Box], roots: list[Box]) -> None:
+    """Roles in a reporting loop are reached from no top: the validator refuses loops, but a
+    chart must not lose boxes over them, so the first unreached role (by title) of each loop
+    leaves its manager's team and stands at the top."""
+    parent = {child.key: box for box in boxes.values() for child in box.children}
+    reached: set[str] = set()
+    stack = list(roots)
+    while True:
+        while stack:
+            box = stack.pop()
+            if box.key not in reached:
+                reached.add(box.key)
+                stack.extend(box.children)
+        loose = next((box for box in boxes.values() if box.key not in reached), None)
+        if loose is None:
+            return
+        parent[loose.key].children.remove(loose)
+        roots.append(loose)
+        stack.append(loose)
+
+
 def org_chart(playbook: Playbook, labels: Labels, facts: Facts | None = None) -> Diagram:
     """Every role under its manager, top to bottom, each box naming its department.
 
@@ -354,6 +375,7 @@ def org_chart(playbook: Playbook, labels: Labels, facts: Facts | None = None) ->
     for role in by_title(playbook.roles.values()):
         boss = boxes.get(role.reports_to or "")
         (boss.children if boss is not None and role.reports_to != role.id else roots).append(boxes[role.id])
+    _break_loops(boxes, roots)
     for box in boxes.values():  # leaves first, then the reports who have teams of their own
         box.children.sort(key=lambda child: 1 if child.children else 0)
     layout = compact_tree(roots)
