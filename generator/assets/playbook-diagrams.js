@@ -4,7 +4,8 @@
  * hidden toolbar (generator/diagrams/render.py). A diagram whose text would be drawn under
  * 11 px to fit its column gets the toolbar; its view is the svg's viewBox, which buttons, keys
  * (+ - 0 and arrows on the focused canvas), drag, pinch and ctrl+wheel change. "Fit" (the
- * first view) shows it whole. Find and `?focus=` zoom to the box at its drawn size (text of
+ * first view) shows it whole when its text then reads (11 px or more), else at the smallest
+ * readable size on its subject or its top, and the reader pans or zooms out. Find and `?focus=` zoom to the box at its drawn size (text of
  * 9 pt is 12 px), centre it and light it up. Nothing is fetched; works from file://.
  */
 (function () {
@@ -46,12 +47,25 @@
     if (!this.svg || !this.tools || !this.svg.viewBox || !this.svg.viewBox.baseVal) return;
     var box = this.svg.viewBox.baseVal;
     this.whole = { x: box.x, y: box.y, w: box.width, h: box.height };
+    this.original = this.svg.getAttribute("viewBox");
     this.view = null;
-    this.on = false;
+    this.on = false; // zooming: the view is the viewBox, in a canvas of its own height
+    this.bound = false;
   }
 
   Chart.prototype.wide = function () {
     return this.whole.w * PX * READABLE > this.canvas.clientWidth + 1;
+  };
+
+  Chart.prototype.full_ = function () {
+    return this.figure.classList.contains("playbook-diagram--full");
+  };
+
+  /* the tools, without zooming: for the full org chart that reads whole in its column
+     (find is what that page is for); any tool then starts zooming */
+  Chart.prototype.offer = function () {
+    this.tools.hidden = false;
+    this.bind();
   };
 
   Chart.prototype.enable = function () {
@@ -61,17 +75,33 @@
     this.tools.hidden = false;
     this.svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
     this.bind();
-    this.fit();
+    this.fitView();
   };
 
-  /* the svg's height in px: the whole chart at the column's width, at most 70% of the screen */
+  /* back to the diagram drawn whole in the page, as it was before any zoom */
+  Chart.prototype.disable = function () {
+    if (!this.on) return;
+    this.on = false;
+    this.figure.classList.remove("playbook-diagram--zoom");
+    this.svg.removeAttribute("preserveAspectRatio");
+    if (this.original) this.svg.setAttribute("viewBox", this.original);
+    this.svg.style.height = "";
+    this.view = null;
+  };
+
+  /* px per user unit of the first view: the whole at the column's width, but never so
+     small that 9 pt text is under 11 px (the reader pans and zooms out from there) */
+  Chart.prototype.firstScale = function () {
+    return Math.max(this.canvas.clientWidth / this.whole.w, PX * READABLE);
+  };
+
+  /* the svg's height in px: the chart at its first scale, at most 70% of the screen */
   Chart.prototype.size = function () {
-    if (this.figure.classList.contains("playbook-diagram--full")) {
+    if (this.full_()) {
       this.svg.style.height = "";
       return;
     }
-    var width = this.canvas.clientWidth;
-    var height = Math.min(width * this.whole.h / this.whole.w, window.innerHeight * 0.7);
+    var height = Math.min(this.whole.h * this.firstScale(), window.innerHeight * 0.7);
     this.svg.style.height = Math.max(height, 200) + "px";
   };
 
@@ -82,16 +112,53 @@
     }).join(" "));
   };
 
-  /* the viewBox that shows the whole chart in the svg's current box */
+  /* the first view ("fit", key 0): a diagram that reads whole at the column's width is drawn
+     whole in the page (no zooming); else the whole chart if it reads in the svg's box; else the
+     chart at the smallest readable size, on its subject (a role diagram's role, a map's
+     hub in the middle) or, for a chart that grows down from its top, at the top */
   Chart.prototype.fit = function () {
+    if (!this.wide() && !this.full_()) { this.disable(); return; } // it reads whole in the page
+    if (!this.on) this.enable(); else this.fitView();
+  };
+
+  Chart.prototype.fitView = function () {
     this.size();
     var r = this.svg.getBoundingClientRect();
     var w = this.whole.w, h = this.whole.h;
     if (r.width && r.height) {
       var aspect = r.width / r.height;
       if (w / h < aspect) w = h * aspect; else h = w / aspect;
+      if (r.width / w < PX * READABLE) {
+        w = r.width / (PX * READABLE);
+        h = r.height / (PX * READABLE);
+        var c = this.subject();
+        var x = Math.min(Math.max(c.x - w / 2, this.whole.x), this.whole.x + this.whole.w - w);
+        var y = c.top ? this.whole.y : Math.min(Math.max(c.y - h / 2, this.whole.y), this.whole.y + this.whole.h - h);
+        this.show({ x: x, y: y, w: w, h: h });
+        return;
+      }
     }
     this.show({ x: this.whole.x - (w - this.whole.w) / 2, y: this.whole.y - (h - this.whole.h) / 2, w: w, h: h });
+  };
+
+  /* where the first view looks when the whole does not read: the box drawn in the accent
+     colour (the page's own role), else the middle of a map, else the top middle */
+  Chart.prototype.subject = function () {
+    var whole = this.whole;
+    var middle = { x: whole.x + whole.w / 2, y: whole.y + whole.h / 2, top: false };
+    var key = this.figure.getAttribute("data-diagram") || "";
+    var marked = this.svg.querySelector('g.node [stroke^="var(--md-typeset-a-color"]');
+    if (marked && key.indexOf("role/") === 0) {
+      var box = marked.getBBox(); // in the graph's units; Graphviz's graph group translates them
+      var graph = this.svg.querySelector("g.graph");
+      var t = graph && graph.transform.baseVal.consolidate();
+      var m = t ? t.matrix : { a: 1, b: 0, c: 0, d: 1, e: 0, f: 0 };
+      var cx = box.x + box.width / 2, cy = box.y + box.height / 2;
+      return { x: m.a * cx + m.c * cy + m.e, y: m.b * cx + m.d * cy + m.f, top: false };
+    }
+    if (key === "coordination" || key.indexOf("objective/") === 0) return middle;
+    middle.top = true;
+    return middle;
   };
 
   /* px per user unit now */
@@ -159,15 +226,18 @@
     button.textContent = this.tools.getAttribute(full ? "data-exit-full" : "data-full");
     button.setAttribute("aria-label", button.textContent);
     button.setAttribute("aria-pressed", full ? "true" : "false");
-    this.fit();
+    if (full && !this.on) this.enable(); else this.fit();
   };
 
   Chart.prototype.bind = function () {
+    if (this.bound) return;
+    this.bound = true;
     var chart = this, canvas = this.canvas;
     this.tools.addEventListener("click", function (event) {
       var button = event.target.closest("button[data-action]");
       if (!button) return;
       var action = button.getAttribute("data-action");
+      if ((action === "in" || action === "out") && !chart.on) chart.enable();
       if (action === "in") chart.zoom(STEP);
       else if (action === "out") chart.zoom(1 / STEP);
       else if (action === "fit") chart.fit();
@@ -182,8 +252,10 @@
       var keys = { "+": [STEP], "=": [STEP], "-": [1 / STEP], "0": null,
         ArrowLeft: [40, 0], ArrowRight: [-40, 0], ArrowUp: [0, 40], ArrowDown: [0, -40] };
       if (!(event.key in keys) || event.ctrlKey || event.metaKey || event.altKey) return;
-      event.preventDefault();
       var k = keys[event.key];
+      if (!chart.on && k !== null && k.length === 2) return; // arrows scroll the page until one zooms
+      event.preventDefault();
+      if (!chart.on && k !== null) chart.enable();
       if (k === null) chart.fit();
       else if (k.length === 1) chart.zoom(k[0]);
       else chart.pan(k[0], k[1]);
@@ -196,6 +268,7 @@
     canvas.addEventListener("wheel", function (event) {
       if (!event.ctrlKey) return; // a plain wheel scrolls the page; ctrl+wheel (and trackpad pinch) zooms
       event.preventDefault();
+      if (!chart.on) chart.enable();
       var p = chart.point(event.clientX, event.clientY);
       chart.zoom(event.deltaY < 0 ? STEP : 1 / STEP, p.x, p.y);
     }, { passive: false });
@@ -207,6 +280,7 @@
       return Math.hypot(a.x - b.x, a.y - b.y);
     }
     canvas.addEventListener("pointerdown", function (event) {
+      if (!chart.on) return; // not zooming: touch scrolls the page, a click opens a box
       pointers[event.pointerId] = { x: event.clientX, y: event.clientY };
       moved = false;
       spread = distance();
@@ -245,7 +319,7 @@
       chart.svg.setAttribute("viewBox", [chart.whole.x, chart.whole.y, chart.whole.w, chart.whole.h].join(" "));
       chart.svg.style.height = "";
     });
-    window.addEventListener("afterprint", function () { chart.fit(); });
+    window.addEventListener("afterprint", function () { if (chart.on) chart.fitView(); });
   };
 
   /* `?focus=<role id>`: the box of that role in the first chart that links to it */
@@ -280,7 +354,9 @@
       var chart = new Chart(figures[i]);
       if (!chart.svg || !chart.whole) continue;
       charts.push(chart);
+      // the full org chart always gets its tools: finding one's own box is what it is for
       if (chart.wide()) chart.enable();
+      else if (figures[i].getAttribute("data-diagram") === "org-chart") chart.offer();
     }
     focusFromAddress(charts);
   });

@@ -43,10 +43,12 @@ COORDINATION_LIMIT = 40
 """The coordination map draws at most this many departments (hub and spokes: two columns
 of 20); in a bigger organization sub-departments count for their parents."""
 ORG_CHART_LIMIT = 3000
-"""The full org chart is drawn for at most this many roles. Graphviz lays out 3,000 roles in
-about 2 s here, 5,000 in 7 s, 10,000 in 50 s, and 20,000 not in 15 minutes (see
-benchmarks/RESULTS.md); above the limit the organization page shows the departments
-overview and says why, and each department page keeps its own chart."""
+"""The full org chart is drawn for at most this many roles; above the limit the organization
+page shows the departments overview and says why, and each department page keeps its own
+chart. Our layout (`layout.py`) and Graphviz's drawing take about 1.2 s at 3,000 roles, 4 s
+at 5,000 and 8.5 s at 10,000 on 2 busy cores (benchmarks/DIAGRAMS.md; dot's own layout took
+50 s at 10,000). What the limit guards now is the page: the 3,000-role chart is an inline SVG
+of about 4 MB that every reader's browser must draw."""
 TITLE_WIDTH = 22
 """Characters per line of a box title; longer titles wrap."""
 
@@ -137,6 +139,17 @@ def _small(text_html: str, colour: str = MUTED) -> str:
 
 def _count(labels: Labels, key: str, n: int) -> str:
     return labels(f"{key}_one" if n == 1 else f"{key}_other", n=n)
+
+
+def _joined(labels: Labels, parts: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c`, in the page's language."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + f" {labels('diagram_and')} " + parts[-1]
+
+
+def _sentences(*parts: str) -> str:
+    return " ".join(part for part in parts if part)
 
 
 def _headcount(labels: Labels, role: Role) -> str:

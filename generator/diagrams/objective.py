@@ -10,6 +10,7 @@ from .common import (
     Diagram,
     _graph,
     _html,
+    _joined,
     _link_cell,
     _Names,
     _small,
@@ -62,4 +63,12 @@ def objective_diagram(playbook: Playbook, labels: Labels, objective: Objective) 
                    responsible=counts.get("responsible", 0), consulted=counts.get("consulted", 0),
                    informed=counts.get("informed", 0))
     return Diagram(f"objective/{objective.id}", page_url(objective), title,
-                   labels("diagram_objective_caption"), g.source)
+                   _objective_caption(labels, objective), g.source)
+
+
+def _objective_caption(labels: Labels, objective: Objective) -> str:
+    """The RACI letters this objective's drawing has, and no others."""
+    raci = objective.raci
+    parts = [labels(f"diagram_objective_part_{key}") for key in ("accountable", "responsible", "consulted", "informed")
+             if (raci.accountable if key == "accountable" else getattr(raci, key))]
+    return labels("diagram_objective_caption", parts=_joined(labels, parts))

@@ -23,18 +23,22 @@ from .common import (
     INK,
     MUTED,
     TINT,
+    TITLE_WIDTH,
     Diagram,
     _count,
     _graph,
     _headcount,
     _html,
+    _lines,
     _link_cell,
     _Names,
+    _sentences,
     _small,
     _tooltip,
     one_line,
     page_url,
 )
+from .layout import PAD_X, PAD_Y, Box, compact_tree, text_width
 
 CHART_GRAPH = {"newrank": "true", "rankdir": "TB", "splines": "line", "nodesep": "0.18", "ranksep": "0.3"}
 """Org and department charts: top to bottom, straight lines for the rails' elbows."""
@@ -304,26 +308,93 @@ def _top_down(items: list[_Item], by_key: dict[str, _Item]) -> list[_Item]:
     return sorted(items, key=depth)
 
 
-def org_chart(playbook: Playbook, labels: Labels, facts: Facts | None = None) -> Diagram:
-    """Every role in its department's frame, frames nested like departments, reporting lines.
+CHART_BOX_WIDTH = 30
+"""Characters per line of a department's title in a box of the full chart."""
 
-    Still drawn left to right, which grows downwards with the organization: top to bottom,
-    a 500-role organization came out 7,960 pt wide (see the issue on diagrams, item 2)."""
+
+def _chart_box(labels: Labels, role: Role, department: Department | None, *, lead: bool) -> tuple[dict[str, str], Box]:
+    """A role's box on the full chart: its title, department and headcount, sized for
+    Graphviz (`layout.text_width`) since the layout is ours and the box's size is fixed."""
+    title = _lines(role.title, TITLE_WIDTH)
+    small = (_lines(department.title, CHART_BOX_WIDTH) if department is not None else []) + [_headcount(labels, role)]
+    width = max([text_width(line, 11, bold=True) for line in title] + [text_width(line, 9) for line in small])
+    height = len(title) * 11 * 1.2 + len(small) * 9 * 1.2
+    label = "<BR/>".join(
+        [f"<B>{html_label(line)}</B>" for line in title]
+        + [_small(html_label(line)) for line in small[:-1]]
+        + [_small(html_label(small[-1]), ACCENT if role.headcount == 0 else MUTED)]
+    )
+    styles = "rounded,filled,dashed" if role.headcount == 0 else "rounded,filled"
+    attrs = {"label": f"<{label}>", "URL": page_url(role), "tooltip": _tooltip(role.title), "style": styles,
+             "fixedsize": "true", "penwidth": "2" if lead else "1"}
+    return attrs, Box(role.id, round(width + 2 * PAD_X), round(height + 2 * PAD_Y + 2))
+
+
+def _points(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _break_loops(boxes: dict[str, Box], roots: list[Box]) -> None:
+    """Roles in a reporting loop are reached from no top: the validator refuses loops, but a
+    chart must not lose boxes over them, so the first unreached role (by title) of each loop
+    leaves its manager's team and stands at the top."""
+    parent = {child.key: box for box in boxes.values() for child in box.children}
+    reached: set[str] = set()
+    stack = list(roots)
+    while True:
+        while stack:
+            box = stack.pop()
+            if box.key not in reached:
+                reached.add(box.key)
+                stack.extend(box.children)
+        loose = next((box for box in boxes.values() if box.key not in reached), None)
+        if loose is None:
+            return
+        parent[loose.key].children.remove(loose)
+        roots.append(loose)
+        stack.append(loose)
+
+
+def org_chart(playbook: Playbook, labels: Labels, facts: Facts | None = None) -> Diagram:
+    """Every role under its manager, top to bottom, each box naming its department.
+
+    Laid out by `layout.compact_tree` (reports stacked on spines, the whole chart kept
+    near a screen's shape: a 3,000-role organization is not a 100,000 pt strip), and
+    drawn by Graphviz at those positions (`layout=nop2`). Department frames are left to
+    the department pages' charts: reporting lines cross departments, frames around them
+    made dot spread the chart out and the frames overlap the lines."""
     facts = facts or Facts(playbook)
-    g = _graph({**CHART_GRAPH, "rankdir": "LR"})
+    g = _graph({"layout": "nop2", "splines": "line"})
     names = _Names()
-    items: list[_Item] = []
+    attrs: dict[str, dict[str, str]] = {}
+    boxes: dict[str, Box] = {}
     for role in by_title(playbook.roles.values()):
-        cluster = role.department if role.department in playbook.departments else None
-        item = _role_item(labels, role, cluster, lead=role.id in facts.leads)
-        item.parent = role.reports_to if role.reports_to in playbook.roles else None
-        items.append(item)
-    _Chart(names, items, playbook.departments, facts.parent, across=True).draw(g)
+        attrs[role.id], boxes[role.id] = _chart_box(
+            labels, role, playbook.departments.get(role.department), lead=role.id in facts.leads)
+    roots: list[Box] = []
+    for role in by_title(playbook.roles.values()):
+        boss = boxes.get(role.reports_to or "")
+        (boss.children if boss is not None and role.reports_to != role.id else roots).append(boxes[role.id])
+    _break_loops(boxes, roots)
+    for box in boxes.values():  # leaves first, then the reports who have teams of their own
+        box.children.sort(key=lambda child: 1 if child.children else 0)
+    layout = compact_tree(roots)
+    for key, (x, y) in layout.boxes.items():
+        box = boxes[key]
+        g.node(names(key), pos=f"{_points(x)},{_points(-y)}", width=_points(box.width / 72),
+               height=_points(box.height / 72), **attrs[key])
+    for key, (x, y) in layout.points.items():
+        g.node(names(key), shape="point", width="0.01", height="0.01", style="invis", label="",
+               pos=f"{_points(x)},{_points(-y)}")
+    for a, b in layout.lines:
+        g.edge(names(a), names(b), arrowhead="none")
     name = playbook.organization.name if playbook.organization else ""
     title = labels("diagram_org_chart_title", name=one_line(name),
                    roles=_count(labels, "diagram_roles", len(playbook.roles)),
                    departments=_count(labels, "diagram_departments", len(playbook.departments)))
-    return Diagram("org-chart", "organization/chart/", title, labels("diagram_org_chart_caption"), g.source)
+    caption = _sentences(labels("diagram_org_chart_caption"),
+                         labels("diagram_org_chart_open") if any(r.headcount == 0 for r in playbook.roles.values()) else "")
+    return Diagram("org-chart", "organization/chart/", title, caption, g.source)
 
 
 def _department_item(labels: Labels, department: Department, facts: Facts, playbook: Playbook,
@@ -412,5 +483,11 @@ def department_chart(playbook: Playbook, labels: Labels, department: Department,
     title = labels("diagram_department_title", department=one_line(department.title),
                    roles=_count(labels, "diagram_roles", len(own)),
                    subdepartments=_count(labels, "diagram_subdepartments", len(subs)))
-    return Diagram(f"department/{department.id}", page_url(department), title,
-                   labels("diagram_department_caption"), g.source)
+    outside_boss = bool(outside)
+    open_position = any(r.headcount == 0 for r in own)
+    dashed = {(True, True): "diagram_dashed_outside_open", (True, False): "diagram_dashed_outside",
+              (False, True): "diagram_dashed_open"}.get((outside_boss, open_position))
+    caption = _sentences(labels("diagram_department_caption"),
+                         labels("diagram_department_subdepartments") if subs else "",
+                         labels(dashed) if dashed else "")
+    return Diagram(f"department/{department.id}", page_url(department), title, caption, g.source)

@@ -12,8 +12,10 @@ from .common import (
     _count,
     _graph,
     _html,
+    _joined,
     _link_cell,
     _Names,
+    _sentences,
     _small,
     _table,
     one_line,
@@ -25,8 +27,8 @@ _LETTER = {"accountable": "A", "responsible": "R", "consulted": "C", "informed":
 
 
 def role_diagram(playbook: Playbook, labels: Labels, role: Role, facts: Facts | None = None) -> Diagram:
-    """The role with its manager above, its reports below, its RACI duties to the left
-    and the accounts it owns or operates to the right."""
+    """The role with its manager above and its reports below, then its RACI duties and the
+    accounts it owns or operates in tables under them."""
     facts = facts or Facts(playbook)
     g = _graph({"newrank": "true", "splines": "line", "nodesep": "0.3", "ranksep": "0.35"})
     names = _Names()
@@ -49,7 +51,9 @@ def role_diagram(playbook: Playbook, labels: Labels, role: Role, facts: Facts | 
     _Chart(names, items, {}, {}, grid_from=5, columns=3).draw(g)
     me = names(role.id)
 
-    side: list[str] = [me]
+    # the tables go under the chart, one above the other, so that the drawing stays about
+    # as narrow as a table (a phone's column reads it whole); their headers say what they are
+    below: list[str] = []
     # A first, then R, C and I; by objective title within a letter
     duties = sorted(((_LETTER[d.letter], d.objective) for d in facts.duties_of(role.id)),
                     key=lambda d: "ARCI".index(d[0]))
@@ -60,8 +64,7 @@ def role_diagram(playbook: Playbook, labels: Labels, role: Role, facts: Facts | 
         ]
         node = names("duties")
         g.node(node, shape="plain", label=_table(rows, header=f"<B>{html_label(labels('diagram_raci_duties'))}</B>"))
-        g.edge(node, me, style="dashed", minlen="2", arrowhead="none")
-        side.insert(0, node)
+        below.append(node)
     # the accounts it owns first, then those it operates; by title within each
     channels = [c for c, _how in sorted(facts.channels_run.get(role.id, []), key=lambda row: row[1] != "owner")]
     if channels:
@@ -73,15 +76,26 @@ def role_diagram(playbook: Playbook, labels: Labels, role: Role, facts: Facts | 
             rows.append("<TR>" + _link_cell(channel, text) + "</TR>")
         node = names("channels")
         g.node(node, shape="plain", label=_table(rows, header=f"<B>{html_label(labels('diagram_accounts'))}</B>"))
-        g.edge(me, node, style="dashed", minlen="2", arrowhead="none")
-        side.append(node)
-    if len(side) > 1:
-        with g.subgraph() as rank:
-            rank.attr(rank="same")
-            for node in side:
-                rank.node(node)
+        below.append(node)
+    # under the reports (a rail and their boxes take two ranks) or right under the role
+    chain = [me, *below]
+    for i, (a, b) in enumerate(zip(chain, chain[1:], strict=False)):
+        g.edge(a, b, style="invis", minlen="3" if i == 0 and reports else "1")
     title = labels("diagram_role_title", role=one_line(role.title),
                    reports=_count(labels, "diagram_reports", len(reports)),
                    duties=_count(labels, "diagram_duties", len(duties)),
                    accounts=_count(labels, "diagram_accounts_count", len(channels)))
-    return Diagram(f"role/{role.id}", page_url(role), title, labels("diagram_role_caption"), g.source)
+    return Diagram(f"role/{role.id}", page_url(role), title, _caption(labels, boss is not None and boss.id != role.id,
+                                                                 len(reports), bool(duties), bool(channels)), g.source)
+
+
+def _caption(labels: Labels, boss: bool, reports: int, duties: bool, accounts: bool) -> str:
+    """What this role's drawing has, and nothing it does not: a care agent's speaks of no
+    direct reports, a CEO's of no manager (issue 10)."""
+    if not (boss or reports or duties or accounts):
+        return labels("diagram_role_alone")
+    parts = ([labels("diagram_role_part_manager")] if boss else []) + (
+        [_count(labels, "diagram_role_part_reports", reports)] if reports else [])
+    first = labels("diagram_role_caption", parts=_joined(labels, parts)) if parts else labels("diagram_role_caption_plain")
+    tables = {(True, True): "both", (True, False): "duties", (False, True): "accounts"}.get((duties, accounts))
+    return _sentences(first, labels(f"diagram_role_tables_{tables}") if tables else "")

@@ -21,6 +21,7 @@ from .common import (
     _html,
     _link_cell,
     _Names,
+    _sentences,
     _small,
     _table,
     _tooltip,
@@ -111,4 +112,16 @@ def workflow_diagram(playbook: Playbook, labels: Labels, workflow: Workflow) -> 
     title = labels("diagram_workflow_title", workflow=one_line(workflow.title),
                    steps=_count(labels, "diagram_steps", len(workflow.steps)))
     return Diagram(f"workflow/{workflow.id}", page_url(workflow), title,
-                   labels("diagram_workflow_caption"), g.source)
+                   _workflow_caption(labels, workflow), g.source)
+
+
+def _workflow_caption(labels: Labels, workflow: Workflow) -> str:
+    """What this workflow's drawing shows: the time allowed, steps side by side and stage
+    bands only where the workflow has them."""
+    steps = range(1, len(workflow.steps) + 1)
+    parallel = any(workflow.waits_for(n) != ([n - 1] if n > 1 else []) for n in steps)
+    stages = any(stage is not None for stage, _numbers in workflow.stage_runs())
+    within = labels("diagram_workflow_within") if any(step.within for step in workflow.steps) else ""
+    return _sentences(labels("diagram_workflow_caption", within=within),
+                      labels("diagram_workflow_parallel") if parallel else "",
+                      labels("diagram_workflow_stages") if stages else "")
