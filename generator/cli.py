@@ -656,24 +656,31 @@ def _theme_language(config: Path) -> str:
 @main.command("export")
 @config_option
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--for", "target_kind", type=click.Choice(["zensical", "mkdocs", "plain"]), default=None,
+    help="Write a whole site folder for this generator: docs/ (hand-written and generated pages, "
+    "edit_url in each page's front matter) and its navigation (zensical.toml, mkdocs.yml or "
+    "docs/SUMMARY.md). Without it: the generated pages and diagrams only.",
+)
 @click.option("--language", default=None, help="Label language, en or id (default: theme.language in mkdocs.yml).")
 @click.option(
-    "--engine", type=click.Choice(["auto", "system", "pure"]), default="auto", show_default=True,
-    help="The Graphviz program that draws the diagrams.",
+    "--graphviz", "--engine", "engine", type=click.Choice(["auto", "system", "pure"]), default="auto",
+    show_default=True, help="The Graphviz program that draws the diagrams (--engine is its older name).",
 )
 @click.option("--no-diagrams", is_flag=True, help="Leave the diagrams out.")
 @click.option("--strict", is_flag=True, help="Refuse to export when the YAML has warnings too.")
 @click.option("--clean", is_flag=True, help="Empty DIRECTORY first (only a folder an earlier export wrote).")
 def export_command(
-    config_file: str | None, directory: Path, language: str | None, engine: str,
+    config_file: str | None, directory: Path, target_kind: str | None, language: str | None, engine: str,
     no_diagrams: bool, strict: bool, clean: bool,
 ) -> None:
     """Write the generated Markdown pages and SVG diagrams into DIRECTORY.
 
-    For inspecting what the site is made of, or for feeding another static site generator.
-    Links between pages point at the .md files, in the diagrams too; the pages' YAML
-    sources are in `_sources.json`. DIRECTORY must be new, empty or written by an earlier
-    export (it then holds a .playbook-output file), and outside the project's sources.
+    For feeding another static site generator (--for zensical, mkdocs or plain: see the
+    README, "Material's end of life"), or for inspecting what the site is made of. Without
+    --for, links between pages point at the .md files, in the diagrams too, and the pages'
+    YAML sources are in `_sources.json`. DIRECTORY must be new, empty or written by an
+    earlier export (it then holds a .playbook-output file), and outside the project's sources.
     """
     from .site import generate
     from .targets import check_target, empty, mark
@@ -684,22 +691,42 @@ def export_command(
     target = check_target(directory, _sources(root, config, settings), command="playbook export")
     from . import review
 
+    language = language or _theme_language(config)
     output = generate(
-        root, language=language or _theme_language(config), engine=engine, diagrams=not no_diagrams,
+        root, language=language, engine=engine, diagrams=not no_diagrams,
         today=review.today(), changed=review.history(root),  # as the site has them: PLAYBOOK_TODAY or the clock
     )
     click.echo(format_problems(output.result.problems, "text"), nl=False, err=True)
     if output.result.failed(strict):
         click.echo(_summary(output.result), err=True)
         sys.exit(1)
+    files: dict[str, str | bytes]
+    if target_kind is None:
+        files = dict(output.exported())
+    else:
+        files = _export_for(target_kind, output, settings, config, root, language)
+    files["_sources.json"] = json.dumps(output.sources, indent=2, sort_keys=True) + "\n"
     target.mkdir(parents=True, exist_ok=True)
     if clean:
         empty(target)
     mark(target, "playbook export")
-    files = output.exported()
-    files["_sources.json"] = json.dumps(output.sources, indent=2, sort_keys=True) + "\n"
     for relative, content in files.items():
         path = target / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
     click.echo(f"wrote {len(files)} files into {directory}")
+
+
+def _export_for(
+    target_kind: str, output: Any, settings: dict[str, Any], config: Path, root: Path, language: str
+) -> dict[str, str | bytes]:
+    """The whole site folder for another generator (generator/export.py)."""
+    from .export import export
+    from .labels import get_labels
+
+    script = (Path(__file__).parent / "assets" / "playbook-diagrams.js").read_text(encoding="utf-8")
+    docs_dir = config.parent / _text(settings.get("docs_dir"), "docs")
+    return export(output, target_kind, settings, docs_dir, get_labels(language), root, script).files
