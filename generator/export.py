@@ -91,6 +91,12 @@ def _urls_from(here: str) -> Callable[[str], str]:
     return lambda target: relative(page_url(target), folder)
 
 
+def _addressed_figure(output: Output, here: str) -> Callable[[str], str]:
+    """Diagram key -> its figure for the page `here`, links as the pages' addresses."""
+    urls = _urls_from(here)
+    return lambda key: retarget(output.figures[key], here, urls)
+
+
 def generated_files(output: Output, target: str) -> dict[str, str]:
     """Every generated page and diagram, figures in place, links in the target's form."""
     files = output.exported()  # figures in place, links relative to the page's .md file
@@ -99,8 +105,7 @@ def generated_files(output: Output, target: str) -> dict[str, str]:
     if target == "mkdocs":  # MkDocs leaves links in raw HTML as they are: write the addresses
         for path, page in output.pages.items():
             if page.diagrams:
-                files[path] = fill_slots(page.markdown, page.diagrams,
-                                         lambda key, here=path: retarget(output.figures[key], here, _urls_from(here)))
+                files[path] = fill_slots(page.markdown, page.diagrams, _addressed_figure(output, path))
     for path, svg in output.svgs.items():  # published as they are by both: the addresses
         files[path] = retarget(svg, path, _urls_from(path))
     return files
