@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site serve intranet offline test validate system-deps node-deps benchmark clean
+.PHONY: site serve intranet offline test validate system-deps node-deps benchmark dist clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,8 +52,16 @@ node-deps:
 	    echo "warning: npm could not install axe-core; accessibility tests will be skipped"; \
 	fi
 
+# some tests run `python -m mkdocs` as users do; NO_MKDOCS_2_WARNING keeps Material's
+# multi-line end-of-life banner (2027-05-05) out of their output (playbook build says it in one line)
 test: $(STAMP) system-deps node-deps
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest
 
+# the wheel and the sdist, checked as the package index would
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist
+	$(BIN)/twine check --strict dist/*
+
 clean:
-	rm -rf site site-intranet site-offline site-preview site-offline.zip .cache
+	rm -rf site site-intranet site-offline site-preview site-offline.zip dist .cache

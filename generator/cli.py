@@ -27,7 +27,7 @@ config_option = click.option(
     "--config-file",
     type=click.Path(dir_okay=True),
     default=None,
-    help="Path to mkdocs.yml (default: ./mkdocs.yml); the playbook is the folder holding it.",
+    help="Path to mkdocs.yml or properdocs.yml (default: the one in this folder); the playbook is the folder holding it.",
 )
 
 
@@ -412,7 +412,7 @@ def init_command(directory: Path, name: str | None, requirement: str | None, no_
         f"  cd {directory}\n"
         "  python3 -m venv .venv && .venv/bin/pip install -r requirements.txt\n"
         "  .venv/bin/playbook validate --strict\n"
-        "  .venv/bin/mkdocs serve"
+        "  .venv/bin/playbook serve"
     )
 
 
@@ -424,34 +424,50 @@ site_dir_option = click.option(
 )
 
 
-def _run_mkdocs_status(command: str, config: Path, args: list[str]) -> int:
-    """Run `mkdocs <command>` on `config` (see `_config_path`) and return its exit status.
+site_engine_option = click.option(
+    "--engine", "site_engine", type=click.Choice(["mkdocs", "properdocs"]), default=None,
+    help="The site engine: mkdocs or properdocs (default: the playbook plugin's site_engine "
+    "setting, else properdocs for a properdocs.yml, else mkdocs). Not the Graphviz program: "
+    "that is the plugin's engine option.",
+)
 
-    A subprocess behaves exactly like typing the mkdocs command, and gives every build a
-    process of its own (mkdocs sets up its logging anew on each run)."""
-    import os
-    import subprocess
 
-    env = dict(os.environ)
-    env.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner (2027-05-05)
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", command, "--config-file", str(config), *args], env=env, check=False
-    )
-    return done.returncode
+def _site_engine(chosen: str | None, config: Path, settings: dict[str, Any]) -> str:
+    """The site engine to run: the option, the plugin's `site_engine`, or the config's name."""
+    if chosen:
+        return chosen
+    for plugin in settings.get("plugins") or []:
+        if isinstance(plugin, dict) and isinstance(plugin.get("playbook"), dict):
+            setting = plugin["playbook"].get("site_engine")
+            if isinstance(setting, str) and setting:
+                return setting
+    return "properdocs" if config.name.startswith("properdocs.") else "mkdocs"
+
+
+def _say_end_of_life() -> None:
+    """One line on Material's end of life and this project's plan, in place of its banner."""
+    from .runner import END_OF_LIFE
+
+    click.echo(END_OF_LIFE, err=True)
 
 
 @main.command("build")
 @config_option
+@site_engine_option
 @click.option("-s", "--strict", is_flag=True, help="Fail on warnings, in the YAML and in the site.")
 @site_dir_option
 @click.option("-q", "--quiet", is_flag=True, help="Print errors and warnings only.")
 @click.option("--dirty", is_flag=True, hidden=True, callback=lambda ctx, param, value: _no_dirty(value))
-def build_command(config_file: str | None, strict: bool, site_dir: str | None, quiet: bool, dirty: bool) -> None:
+def build_command(
+    config_file: str | None, site_engine: str | None, strict: bool, site_dir: str | None, quiet: bool, dirty: bool
+) -> None:
     """Validate the YAML and build the site into a new folder, swapped in only when it passed.
 
     The site folder is replaced only when playbook made it (it holds a .playbook-output
-    file) or it is empty, and never when it is or holds the project's sources.
+    file) or it is empty, and never when it is or holds the project's sources. The site
+    engine (MkDocs or ProperDocs) runs in this process.
     """
+    from .runner import run
     from .targets import check_target, fresh_folder, swap_in
 
     args = ["--strict"] if strict else []
@@ -463,8 +479,11 @@ def build_command(config_file: str | None, strict: bool, site_dir: str | None, q
     settings = _read_mkdocs_yml(config)
     target = Path(site_dir) if site_dir else config.parent / _text(settings.get("site_dir"), "site")
     real = check_target(target, _sources(root, config, settings), command="playbook build")
+    engine = _site_engine(site_engine, config, settings)
+    if not quiet:
+        _say_end_of_life()
     with fresh_folder(real, "playbook build") as work:
-        status = _run_mkdocs_status("build", config, [*args, "--site-dir", str(work)])
+        status = run(engine, "build", config, [*args, "--site-dir", str(work)])
         if status != 0:
             click.echo(f"build failed; {target} was left as it was", err=True)
             sys.exit(status)
@@ -559,8 +578,13 @@ def _no_dirty(value: bool) -> bool:
 
 
 def _config_path(config_file: str | None, root: Path) -> Path:
-    config = Path(config_file) if config_file else root / "mkdocs.yml"
-    return (config / "mkdocs.yml" if config.is_dir() else config).resolve()
+    """The site config: the file given, or mkdocs.yml (else properdocs.yml) in the folder."""
+    from .load import CONFIG_NAMES
+
+    config = Path(config_file) if config_file else root
+    if config.is_dir():
+        config = next((config / n for n in CONFIG_NAMES if (config / n).is_file()), config / "mkdocs.yml")
+    return config.resolve()
 
 
 def _text(value: Any, default: str) -> str:
@@ -595,11 +619,15 @@ def _read_mkdocs_yml(config: Path) -> dict[str, Any]:
 
 @main.command("serve")
 @config_option
+@site_engine_option
 @click.option("-s", "--strict", is_flag=True, help="Fail on warnings, in the YAML and in the site.")
 @click.option("-a", "--dev-addr", metavar="<IP:PORT>", default=None, help="Address to serve on (default: 127.0.0.1:8000).")
 @click.option("-o", "--open", "open_browser", is_flag=True, help="Open the site in a browser.")
 @click.option("-c", "--clean", is_flag=True, help="Build exactly as `playbook build` does, then serve.")
-def serve_command(config_file: str | None, strict: bool, dev_addr: str | None, open_browser: bool, clean: bool) -> None:
+def serve_command(
+    config_file: str | None, site_engine: str | None, strict: bool, dev_addr: str | None, open_browser: bool,
+    clean: bool,
+) -> None:
     """Live preview: saving a YAML file rebuilds the site (the same as `mkdocs serve`).
 
     While the YAML has errors, the generated pages list them instead of failing the build,
@@ -612,7 +640,10 @@ def serve_command(config_file: str | None, strict: bool, dev_addr: str | None, o
     from .runner import serve
 
     root = find_project(config_file)
-    sys.exit(serve(_config_path(config_file, root), args))
+    config = _config_path(config_file, root)
+    engine = _site_engine(site_engine, config, _read_mkdocs_yml(config))
+    _say_end_of_life()
+    sys.exit(serve(config, args, engine))
 
 
 def _theme_language(config: Path) -> str:
@@ -625,24 +656,31 @@ def _theme_language(config: Path) -> str:
 @main.command("export")
 @config_option
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--for", "target_kind", type=click.Choice(["zensical", "mkdocs", "plain"]), default=None,
+    help="Write a whole site folder for this generator: docs/ (hand-written and generated pages, "
+    "edit_url in each page's front matter) and its navigation (zensical.toml, mkdocs.yml or "
+    "docs/SUMMARY.md). Without it: the generated pages and diagrams only.",
+)
 @click.option("--language", default=None, help="Label language, en or id (default: theme.language in mkdocs.yml).")
 @click.option(
-    "--engine", type=click.Choice(["auto", "system", "pure"]), default="auto", show_default=True,
-    help="The Graphviz program that draws the diagrams.",
+    "--graphviz", "--engine", "engine", type=click.Choice(["auto", "system", "pure"]), default="auto",
+    show_default=True, help="The Graphviz program that draws the diagrams (--engine is its older name).",
 )
 @click.option("--no-diagrams", is_flag=True, help="Leave the diagrams out.")
 @click.option("--strict", is_flag=True, help="Refuse to export when the YAML has warnings too.")
 @click.option("--clean", is_flag=True, help="Empty DIRECTORY first (only a folder an earlier export wrote).")
 def export_command(
-    config_file: str | None, directory: Path, language: str | None, engine: str,
+    config_file: str | None, directory: Path, target_kind: str | None, language: str | None, engine: str,
     no_diagrams: bool, strict: bool, clean: bool,
 ) -> None:
     """Write the generated Markdown pages and SVG diagrams into DIRECTORY.
 
-    For inspecting what the site is made of, or for feeding another static site generator.
-    Links between pages point at the .md files, in the diagrams too; the pages' YAML
-    sources are in `_sources.json`. DIRECTORY must be new, empty or written by an earlier
-    export (it then holds a .playbook-output file), and outside the project's sources.
+    For feeding another static site generator (--for zensical, mkdocs or plain: see the
+    README, "Material's end of life"), or for inspecting what the site is made of. Without
+    --for, links between pages point at the .md files, in the diagrams too, and the pages'
+    YAML sources are in `_sources.json`. DIRECTORY must be new, empty or written by an
+    earlier export (it then holds a .playbook-output file), and outside the project's sources.
     """
     from .site import generate
     from .targets import check_target, empty, mark
@@ -653,22 +691,42 @@ def export_command(
     target = check_target(directory, _sources(root, config, settings), command="playbook export")
     from . import review
 
+    language = language or _theme_language(config)
     output = generate(
-        root, language=language or _theme_language(config), engine=engine, diagrams=not no_diagrams,
+        root, language=language, engine=engine, diagrams=not no_diagrams,
         today=review.today(), changed=review.history(root),  # as the site has them: PLAYBOOK_TODAY or the clock
     )
     click.echo(format_problems(output.result.problems, "text"), nl=False, err=True)
     if output.result.failed(strict):
         click.echo(_summary(output.result), err=True)
         sys.exit(1)
+    files: dict[str, str | bytes]
+    if target_kind is None:
+        files = dict(output.exported())
+    else:
+        files = _export_for(target_kind, output, settings, config, root, language)
+    files["_sources.json"] = json.dumps(output.sources, indent=2, sort_keys=True) + "\n"
     target.mkdir(parents=True, exist_ok=True)
     if clean:
         empty(target)
     mark(target, "playbook export")
-    files = output.exported()
-    files["_sources.json"] = json.dumps(output.sources, indent=2, sort_keys=True) + "\n"
     for relative, content in files.items():
         path = target / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
     click.echo(f"wrote {len(files)} files into {directory}")
+
+
+def _export_for(
+    target_kind: str, output: Any, settings: dict[str, Any], config: Path, root: Path, language: str
+) -> dict[str, str | bytes]:
+    """The whole site folder for another generator (generator/export.py)."""
+    from .export import export
+    from .labels import get_labels
+
+    script = (Path(__file__).parent / "assets" / "playbook-diagrams.js").read_text(encoding="utf-8")
+    docs_dir = config.parent / _text(settings.get("docs_dir"), "docs")
+    return export(output, target_kind, settings, docs_dir, get_labels(language), root, script).files

@@ -490,6 +490,14 @@ def yaml_text(value: str) -> str:
     return text if plain and text else json.dumps(text, ensure_ascii=False)
 
 
+def toml_string(value: str) -> str:
+    """A TOML basic string that reads back as `value`: a JSON string is one, once DEL (which
+    JSON leaves as it is and TOML refuses) is escaped too (`playbook export --for zensical`)."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007F")
+
+
 # --- calendar files: iCalendar text and spreadsheet cells -----------------------------------
 
 

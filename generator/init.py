@@ -72,6 +72,14 @@ def _source_checkout() -> Path | None:
     return None
 
 
+def _reachable(url: str) -> str | None:
+    """`url` as others can reach it (scp-like `git@host:path` as an ssh URL), or None for a local path."""
+    if url.startswith("git@") and ":" in url:
+        host, _, path = url[4:].partition(":")
+        url = f"ssh://git@{host}/{path}"
+    return url if url.startswith(("https://", "ssh://")) else None
+
+
 def _git_origin(folder: Path) -> tuple[str, str] | None:
     """(remote URL, commit) of a checkout whose origin is reachable by others."""
     try:
@@ -81,31 +89,39 @@ def _git_origin(folder: Path) -> tuple[str, str] | None:
                                 text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
-    if url.startswith("git@") and ":" in url:  # scp-like syntax -> ssh URL
-        host, _, path = url[4:].partition(":")
-        url = f"ssh://git@{host}/{path}"
-    if not url.startswith(("https://", "ssh://")):
-        return None
-    return url, commit
+    reachable = _reachable(url)
+    return (reachable, commit) if reachable else None
+
+
+NO_REQUIREMENT = (
+    "playbook init cannot name this generator in requirements.txt so that another machine installs it: "
+    "it runs from {folder}, a checkout without a git remote others can reach; pass --generator with a "
+    "line that installs it anywhere, such as 'playbook-site @ git+https://github.com/YOUR-ORG/playbook-site@v{version}' "
+    "or 'playbook-site=={version}' from your package index"
+)
 
 
 def generator_requirement() -> str:
-    """A requirement line that installs this generator: from its git origin, its folder, or the index."""
+    """A requirement line that installs this generator on any machine.
+
+    From a source checkout: its git remote at the commit in use, else a `UsageError` asking
+    for `--generator` (a `file://` path works only on this computer, never in CI). Installed
+    from git: that repository and commit. Installed from a wheel or an index: the released
+    version, which installs from the package index it came from."""
     checkout = _source_checkout()
     if checkout is not None:
         origin = _git_origin(checkout)
-        if origin is not None:
-            return f"{DISTRIBUTION} @ git+{origin[0]}@{origin[1]}"
-        return f"{DISTRIBUTION} @ {checkout.as_uri()}"
+        if origin is None:
+            raise UsageError(NO_REQUIREMENT.format(folder=checkout, version=__version__))
+        return f"{DISTRIBUTION} @ git+{origin[0]}@{origin[1]}"
     for dist in metadata.distributions(name=DISTRIBUTION):
         raw = dist.read_text("direct_url.json")
-        if not raw:
-            continue
-        info = json.loads(raw)
+        info = json.loads(raw) if raw else {}
         vcs = info.get("vcs_info")
-        if vcs and vcs.get("vcs") == "git":
-            return f"{DISTRIBUTION} @ git+{info['url']}@{vcs.get('commit_id', '')}".rstrip("@")
-        return f"{DISTRIBUTION} @ {info['url']}"
+        url = _reachable(info.get("url", ""))
+        if vcs and vcs.get("vcs") == "git" and url:
+            return f"{DISTRIBUTION} @ git+{url}@{vcs.get('commit_id', '')}".rstrip("@")
+        break  # a wheel (from an index or a file) or an sdist: the released version
     return f"{DISTRIBUTION}=={__version__}"
 
 

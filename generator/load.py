@@ -40,6 +40,8 @@ from .yamlread import MAX_FILE_BYTES, Document, read_bytes, too_large
 _ID = re.compile(ID_PATTERN)
 YAML_SUFFIXES = (".yml", ".yaml")
 ORGANIZATION_FILE = "org/organization.yml"
+CONFIG_NAMES = ("mkdocs.yml", "properdocs.yml")
+"""The site config a playbook folder holds, looked for in this order (ProperDocs reads both)."""
 
 RESERVED_IDS = {"index": "each kind's list of entities is its index page"}
 """Ids no entity may have, because a generated page already has that name in every kind's folder."""
@@ -70,10 +72,10 @@ class Sources:
 
 
 def find_project(config_file: str | os.PathLike[str] | None = None) -> Path:
-    """The folder holding `mkdocs.yml`, `org/` and `playbook/`."""
-    config = Path(config_file) if config_file else Path("mkdocs.yml")
+    """The folder holding `mkdocs.yml` (or ProperDocs' `properdocs.yml`), `org/` and `playbook/`."""
+    config = Path(config_file) if config_file else Path(".")
     if config.is_dir():
-        config = config / "mkdocs.yml"
+        config = next((config / n for n in CONFIG_NAMES if (config / n).is_file()), config / "mkdocs.yml")
     if not config.is_file():
         raise ProjectError(
             f"no {config} found; run the command in a playbook folder or pass -f path/to/mkdocs.yml"

@@ -101,6 +101,9 @@ class PlaybookConfig(base.Config):
     """Show each page's review date and owner, and the "may be out of date" note; `false` leaves them out."""
     today = c.Optional(c.Type(str))
     """The day reviews are measured against (YYYY-MM-DD); by default `PLAYBOOK_TODAY`, else the clock."""
+    site_engine = c.Choice(("mkdocs", "properdocs"), default="mkdocs")
+    """The site engine `playbook build` and `serve` run: `mkdocs` or `properdocs` (the maintained
+    MkDocs 1.x fork); their `--engine` option overrides it. Read by `playbook`, not during a build."""
 
 
 class PlaybookPlugin(BasePlugin[PlaybookConfig]):

@@ -12,6 +12,7 @@ from packaging.requirements import Requirement
 
 from generator import init as init_module
 from generator.cli import main
+from generator.errors import UsageError
 from generator.init import DISTRIBUTION, generator_requirement, init, scaffold_files
 from generator.project import validate
 
@@ -131,16 +132,27 @@ def test_cli_into_an_empty_folder(tmp_path: Path) -> None:
     assert "playbook-site==0.1.0" in (tmp_path / "empty" / "requirements.txt").read_text(encoding="utf-8")
 
 
-def test_default_requirement_installs_this_generator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    requirement = Requirement(generator_requirement())
-    # run from this checkout: its git origin or its folder, never whatever the index holds
-    assert requirement.name == DISTRIBUTION and requirement.url, requirement
-    # a checkout without a git origin: the requirement points at its folder
+def test_a_checkout_without_a_reachable_remote_asks_for_generator(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file:// path works only on the computer that ran init, so init names none: it asks."""
     checkout = tmp_path / "checkout"
     checkout.mkdir()
     git(checkout, "init", "--quiet")
+    git(checkout, "commit", "--quiet", "--allow-empty", "-m", "one")
+    git(checkout, "remote", "add", "origin", str(tmp_path / "elsewhere"))
     monkeypatch.setattr(init_module, "_source_checkout", lambda: checkout)
-    assert generator_requirement() == f"{DISTRIBUTION} @ {checkout.as_uri()}"
+    with pytest.raises(UsageError, match="pass --generator"):
+        generator_requirement()
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "new"), "--no-git"])
+    assert result.exit_code == 2 and "pass --generator" in result.output
+    assert not (tmp_path / "new").exists()
+
+
+def test_installed_from_an_index_or_a_wheel_names_the_release(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(init_module, "_source_checkout", lambda: None)
+    monkeypatch.setattr(init_module.metadata, "distributions", lambda name: iter(()))
+    assert generator_requirement() == f"{DISTRIBUTION}=={init_module.__version__}"
 
 
 def test_requirement_from_a_git_origin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -183,7 +195,7 @@ def test_scaffold_files_are_the_package_files() -> None:
 def test_new_repository_checks_and_builds_itself(tmp_path: Path) -> None:
     """The new repository's own pull-request workflow, run here: validate, build, preview, summary."""
     upstream = tmp_path / "acme"
-    init(upstream, name="Acme")
+    init(upstream, name="Acme", requirement=f"{DISTRIBUTION} @ {REPO.as_uri()}")  # this machine only
     git(upstream, "add", "-A")
     git(upstream, "commit", "--quiet", "-m", "start")
     checkout = tmp_path / "checkout"
@@ -238,8 +250,3 @@ def test_contributing_page_quotes_the_validator(tmp_path: Path, path: str, old: 
         assert problem.message in page, problem.message
 
 
-def test_package_data_ships_the_scaffold() -> None:
-    """A generator installed from git (not editable) must carry generator/scaffold/ with it."""
-    text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
-    package_data = text.split("[tool.setuptools.package-data]")[1].split("\n[")[0]
-    assert '"scaffold/**/*"' in package_data

@@ -1,0 +1,309 @@
+"""`playbook export DIR --for zensical|mkdocs|plain`: the whole site as a folder another static
+site generator builds without our plugin, for an organization that moves off Material for
+MkDocs (its end of life is 2027-05-05) or publishes the pages somewhere else.
+
+What the folder holds, for every target:
+
+- `docs/`: the hand-written pages (copied from the docs folder) and every generated page and
+  diagram. Links between pages are relative `.md` links, which Zensical and MkDocs turn into
+  the page's address; they work at any sub-path because nothing is absolute.
+- an `edit_url` in the front matter of every page: the YAML file behind a generated page, the
+  Markdown file behind a hand-written one (both from `edit_uri` in mkdocs.yml).
+- the navigation, as the target reads it: `zensical.toml` (Zensical), `mkdocs.yml` (MkDocs
+  with Material, no plugin) or `docs/SUMMARY.md` (a Markdown list, for anything else).
+
+Links inside the diagrams: Zensical rewrites every relative link of a page's raw HTML as
+relative to its Markdown file (an address such as `../../roles/x/` would get one `../` too
+many), so its inline figures keep the `.md` form; MkDocs leaves raw HTML alone, so for it they
+are written as the pages' directory addresses (`../../roles/x/`); the standalone `.svg` files
+are published as they are by both, so they carry the addresses for both. For both, `overrides/partials/actions.html` makes the edit
+button follow the page's `edit_url` (both themes ignore it otherwise). For `plain` every link
+keeps naming the `.md` file, which is what a Markdown reader (a code host's file view) follows.
+
+Pure: the caller writes the files. Nothing here imports mkdocs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import yaml
+
+from .diagrams.render import relative, retarget
+from .escape import toml_string, url_path, url_text
+from .labels import Labels
+from .pages import fill_slots
+from .reference import PAGE_PATH as REFERENCE_PATH
+from .site import Output
+
+TARGETS = ("zensical", "mkdocs", "plain")
+"""What `--for` accepts."""
+DIAGRAM_SCRIPT = "assets/javascripts/playbook-diagrams.js"
+"""Where the diagrams' zoom and find script goes, as the plugin publishes it."""
+OVERRIDE = "overrides/partials/actions.html"
+LEFT_OUT_SETTINGS = ("plugins", "nav", "docs_dir", "site_dir", "validation", "hooks", "INHERIT", "watch")
+"""mkdocs.yml settings not carried into the target's config: the target has no playbook plugin,
+and the folders are the export's own."""
+
+ACTIONS_TEMPLATE = """\
+{#- playbook export: the edit button opens the file behind the page, named by the page's
+    front matter (edit_url: the YAML of a generated page); else the theme's own edit_url -#}
+{% set edit = (page.meta and page.meta.edit_url) or page.edit_url %}
+{% if edit and "content.action.edit" in features %}
+  <a href="{{ edit }}" title="{{ lang.t('action.edit') }}" class="md-content__button md-icon" rel="edit">
+    {% set icon = config.theme.icon.edit or "material/file-edit-outline" %}
+    {% include ".icons/" ~ icon ~ ".svg" %}
+  </a>
+{% endif %}
+"""
+
+
+@dataclass(frozen=True)
+class Export:
+    """The files of an export: relative path -> text, or bytes for copied files."""
+
+    files: dict[str, str | bytes]
+
+
+def page_url(path: str) -> str:
+    """A page's directory address as both targets publish it: `roles/x.md` -> `roles/x/`,
+    `roles/index.md` -> `roles/`, `index.md` -> ``; any other file keeps its path."""
+    if not path.endswith(".md"):
+        return path
+    stem = path[: -len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def _urls_from(here: str) -> Callable[[str], str]:
+    """Generated file -> its address relative to the address of the generated file `here`."""
+    here_url = page_url(here)
+    folder = here_url if here_url.endswith("/") or not here_url else posixpath.dirname(here_url) + "/"
+    return lambda target: relative(page_url(target), folder)
+
+
+def _addressed_figure(output: Output, here: str) -> Callable[[str], str]:
+    """Diagram key -> its figure for the page `here`, links as the pages' addresses."""
+    urls = _urls_from(here)
+    return lambda key: retarget(output.figures[key], here, urls)
+
+
+def generated_files(output: Output, target: str) -> dict[str, str]:
+    """Every generated page and diagram, figures in place, links in the target's form."""
+    files = output.exported()  # figures in place, links relative to the page's .md file
+    if target == "plain":
+        return files
+    if target == "mkdocs":  # MkDocs leaves links in raw HTML as they are: write the addresses
+        for path, page in output.pages.items():
+            if page.diagrams:
+                files[path] = fill_slots(page.markdown, page.diagrams, _addressed_figure(output, path))
+    for path, svg in output.svgs.items():  # published as they are by both: the addresses
+        files[path] = retarget(svg, path, _urls_from(path))
+    return files
+
+
+def edit_base(settings: dict[str, Any]) -> str | None:
+    """The address edit links start from: `edit_uri`, joined to `repo_url` when it is relative."""
+    edit_uri, repo_url = settings.get("edit_uri"), settings.get("repo_url")
+    if not isinstance(edit_uri, str) or not edit_uri:
+        return None
+    if urlsplit(edit_uri).scheme:
+        return edit_uri
+    if isinstance(repo_url, str) and repo_url:
+        return repo_url.rstrip("/") + "/" + edit_uri.lstrip("/")
+    return None
+
+
+def edit_url(base: str, file: Path, docs_dir: Path) -> str:
+    """The edit address of `file` (a YAML source or a hand-written page), as the plugin makes
+    it: relative to the docs folder under `base`, `docs/../org/` folded to `org/`."""
+    joined = base.rstrip("/") + "/" + url_path(Path(os.path.relpath(file, docs_dir)).as_posix())
+    parts = urlsplit(joined)
+    return url_text(urlunsplit(parts._replace(path=posixpath.normpath(parts.path))))
+
+
+_FRONT_MATTER = re.compile(r"\A---\n(.*?\n)?---\n", re.S)
+
+
+def with_edit_url(markdown: str, url: str) -> str:
+    """`markdown` with `edit_url: <url>` in its front matter (added, or started)."""
+    line = f"edit_url: {json.dumps(url)}\n"
+    match = _FRONT_MATTER.match(markdown)
+    if match is None:
+        return f"---\n{line}---\n\n{markdown}"
+    meta = yaml.safe_load(match.group(1) or "") or {}
+    if isinstance(meta, dict) and "edit_url" in meta:
+        return markdown
+    return f"---\n{line}{markdown[4:]}"
+
+
+def _title_of_folder(name: str) -> str:
+    """A folder's title as MkDocs gives it in an automatic navigation."""
+    title = name.replace("-", " ").replace("_", " ")
+    return title.capitalize() if title.lower() == title else title
+
+
+def _sort_key(path: str) -> tuple[Any, ...]:
+    """MkDocs' order of files: by folder, each folder's index first."""
+    parts = PurePosixPath(path).parts
+    return (parts[:-1], PurePosixPath(path).stem != "index", parts[-1])
+
+
+def _nest(paths: Iterable[str]) -> list[Any]:
+    """Paths as MkDocs nests them in its automatic navigation: `[path, {Folder: [...]}]`."""
+    nested: list[Any] = []
+    for path in paths:
+        branch = nested
+        for part in PurePosixPath(path).parent.parts:
+            title = _title_of_folder(part)
+            node = next((n for n in branch if isinstance(n, dict) and title in n), None)
+            if node is None:
+                node = {title: []}
+                branch.append(node)
+            branch = node[title]
+        branch.append(path)
+    return nested
+
+
+def navigation(output: Output, hand_written: Iterable[str], labels: Labels) -> list[Any]:
+    """The navigation the plugin gives the site: the hand-written pages in MkDocs' order with
+    the generated sections after the home page (the format reference in the guide's folder)."""
+    pages = sorted({*(p for p in hand_written if p.endswith(".md")), REFERENCE_PATH}, key=_sort_key)
+    nav = _nest(pages)
+    home = 1 if nav and nav[0] == "index.md" else 0
+    nav[home:home] = output.navigation(labels)
+    return nav
+
+
+def _titled(nav: list[Any], title: Callable[[str], str]) -> list[Any]:
+    """The same navigation with a title on every page (TOML and Markdown lists need one)."""
+    out: list[Any] = []
+    for entry in nav:
+        if isinstance(entry, str):
+            out.append({title(entry): entry})
+        else:
+            ((name, value),) = entry.items()
+            out.append({name: _titled(value, title) if isinstance(value, list) else value})
+    return out
+
+
+def summary_markdown(nav: list[Any], depth: int = 0) -> str:
+    """A titled navigation as a nested Markdown list of links."""
+    lines = []
+    for entry in nav:
+        ((name, value),) = entry.items()
+        label = str(name).replace("[", "\\[").replace("]", "\\]")
+        if isinstance(value, list):
+            lines.append(f"{'    ' * depth}- {label}\n{summary_markdown(value, depth + 1)}")
+        else:
+            lines.append(f"{'    ' * depth}- [{label}]({url_path(value)})\n")
+    return "".join(lines)
+
+
+def toml_value(value: Any) -> str | None:
+    """A value as TOML (arrays and inline tables); None for what TOML cannot hold (null)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return toml_string(value)
+    if isinstance(value, list):
+        items = [toml_value(v) for v in value]
+        return "[" + ", ".join(i for i in items if i is not None) + "]"
+    if isinstance(value, dict):
+        pairs = [(toml_string(str(k)), toml_value(v)) for k, v in value.items()]
+        return "{ " + ", ".join(f"{k} = {v}" for k, v in pairs if v is not None) + " }"
+    return None
+
+
+def site_config(settings: dict[str, Any], nav: list[Any]) -> dict[str, Any]:
+    """The playbook's mkdocs.yml settings for a site without the plugin: the export's docs
+    folder, its navigation, the edit-button override and the diagram script."""
+    config = {k: v for k, v in settings.items() if k not in LEFT_OUT_SETTINGS and v is not None}
+    config["docs_dir"] = "docs"
+    theme = dict(config.get("theme") or {}) if isinstance(config.get("theme"), dict) else {"name": "material"}
+    theme["custom_dir"] = "overrides"
+    config["theme"] = theme
+    scripts = [s for s in settings.get("extra_javascript") or [] if isinstance(s, str)]
+    config["extra_javascript"] = [*scripts, DIAGRAM_SCRIPT]
+    plugins = [p for p in settings.get("plugins") or [] if p != "playbook" and not (isinstance(p, dict) and "playbook" in p)]
+    if plugins:
+        config["plugins"] = plugins
+    config["nav"] = nav
+    return config
+
+
+def zensical_toml(config: dict[str, Any]) -> str:
+    lines = ["# Written by playbook export --for zensical; build with: zensical build -f zensical.toml", "[project]"]
+    for key, value in config.items():
+        if key == "plugins":  # Zensical runs no MkDocs plugins; its search is built in
+            continue
+        text = toml_value(value)
+        if text is not None:
+            lines.append(f"{toml_string(key)} = {text}")
+    return "\n".join(lines) + "\n"
+
+
+def mkdocs_yml(config: dict[str, Any]) -> str:
+    head = "# Written by playbook export --for mkdocs; build with: mkdocs build -f mkdocs.yml\n"
+    return head + yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=100)
+
+
+def export(
+    output: Output, target: str, settings: dict[str, Any], docs_dir: Path, labels: Labels, root: Path,
+    script: str,
+) -> Export:
+    """The export folder for `target` (one of TARGETS), as `{relative path: content}`."""
+    base = edit_base(settings)
+    files: dict[str, str | bytes] = {}
+    hand_written = sorted(
+        p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    ) if docs_dir.is_dir() else []
+    for rel in hand_written:
+        data = (docs_dir / rel).read_bytes()
+        if rel.endswith(".md") and base:
+            data = with_edit_url(data.decode("utf-8"), edit_url(base, docs_dir / rel, docs_dir)).encode("utf-8")
+        files[f"docs/{rel}"] = data
+    for path, text in generated_files(output, target).items():
+        page = output.pages.get(path)
+        if page is not None and page.source and base:
+            text = with_edit_url(text, edit_url(base, root / page.source, docs_dir))
+        files[f"docs/{path}"] = text
+    nav = navigation(output, hand_written, labels)
+    titles = {path: page.title for path, page in output.pages.items()}
+    titled = _titled(nav, lambda path: titles.get(path) or _page_title(docs_dir / path))
+    if target == "plain":
+        files["docs/SUMMARY.md"] = summary_markdown(titled)
+    else:
+        files[f"docs/{DIAGRAM_SCRIPT}"] = script
+        files[OVERRIDE] = ACTIONS_TEMPLATE
+        config = site_config(settings, nav)
+        files["zensical.toml" if target == "zensical" else "mkdocs.yml"] = (
+            zensical_toml(config) if target == "zensical" else mkdocs_yml(config)
+        )
+    return Export(dict(sorted(files.items())))
+
+
+def _page_title(path: Path) -> str:
+    """A hand-written page's title for a list that needs one, as the site shows it: `title` in
+    its front matter, else its first heading, else its name."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return _title_of_folder(path.stem)
+    match = _FRONT_MATTER.match(text)
+    meta = yaml.safe_load(match.group(1) or "") if match else None
+    if isinstance(meta, dict) and isinstance(meta.get("title"), str):
+        return meta["title"]
+    heading = next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")), None)
+    return heading or _title_of_folder(path.stem)
