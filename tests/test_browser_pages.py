@@ -201,11 +201,12 @@ def test_every_kind_of_page_keeps_its_place_and_fits(browser, sample, viewport) 
     assert not problems, problems
 
 
-@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
-def test_raci_header_and_first_column_stay_in_view(browser, sample, viewport) -> None:
+def test_raci_header_and_first_column_stay_in_view(browser, sample) -> None:
     """Scrolled right and down inside the matrix, the objective names and the party names
-    are still where the reader sees them; the page itself does not get wider."""
+    are still where the reader sees them; the page itself does not get wider. (On a phone the
+    page shows a list by objective instead: see below.)"""
     _project, url = sample
+    viewport = LAPTOP
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
     try:
@@ -225,5 +226,140 @@ def test_raci_header_and_first_column_stay_in_view(browser, sample, viewport) ->
             "els => [...new Set(els.map(e => e.textContent + getComputedStyle(e).borderStyle + getComputedStyle(e).borderRadius))]"
         )
         assert len({entry[0] for entry in letters}) == 4 and len(letters) == 4, letters  # four letters, four shapes
+    finally:
+        context.close()
+
+
+QUESTIONS = [
+    # (question, page, anchor of the answer or "" for the page's top, text of the answer there)
+    ("why we are on social media", "organization/", "purpose-why-we-are-on-social-media",
+     "We are on social media to do three things"),
+    ("which account is for complaints and which for promotion", "", "questions-new-hires-ask",
+     "Customer care: Kopi Nusantara Care on WhatsApp, Kopi Nusantara Care on X"),
+    ("whom I report to and who reports to me", "roles/community-manager/", "",
+     "Reports to: Social Media Manager"),
+    ("what I am accountable for", "roles/community-manager/", "objectives-and-raci-duties", "Accountable for: nothing"),
+    ("whom I hand a public complaint to and how fast", "workflows/complaint-under-campaign-post/", "steps",
+     "15 minutes Care Agent (Customer Care: #care-team on Slack"),
+    ("who approves a campaign", "workflows/product-launch/", "steps",
+     "The head of brand management approves every campaign"),
+    ("what my KPI is and where the number comes from", "roles/community-manager/", "kpis",
+     "3,000 active members a month Network Facebook group insights"),
+    ("what happens in each stage of the monthly cycle", "workflows/monthly-content-cycle/", "fact-finding", "Fact finding"),
+    ("what I do in my first week", "roles/community-manager/", "your-first-week",
+     "Read the community rules and the last month of moderation log."),
+    ("whom to call in a crisis", "workflows/crisis-escalation/", "alert",
+     "Head of Public Relations (Public Relations: #pr-desk on Slack · press@kopinusantara.id · +62 21 555 0140 (crisis line, day and night))"),
+]
+"""The ten questions of issue 11's "Done when", each with its one answer on the sample site."""
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
+def test_ten_questions_have_one_answer_a_click_from_the_home_page(browser, sample, viewport) -> None:
+    """Each answer's anchor exists, its text is in that section, and the home page links to its
+    page (the home page's own answers are on it), at laptop and phone size."""
+    _project, url = sample
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    problems = []
+    try:
+        page.goto(url)
+        home = {urlparse(href).path for href in page.locator("article a[href]").evaluate_all("els => els.map(e => e.href)")}
+        for question, path, anchor, answer in QUESTIONS:
+            target = urlparse(url + path).path
+            if path and target not in home:
+                problems.append(f"{question}: the home page does not link to {path}")
+            page.goto(url + path + (f"#{anchor}" if anchor else ""))
+            if anchor:
+                heading = page.locator(f"article [id='{anchor}']")
+                if heading.count() != 1:
+                    problems.append(f"{question}: no #{anchor} on {path}")
+                    continue
+                # the section: from its heading to the next heading of the same or a higher level
+                text = heading.evaluate(
+                    """h => { const level = +h.tagName[1]; let out = h.textContent, n = h.nextElementSibling;
+                       while (n && !(/^H[1-6]$/.test(n.tagName) && +n.tagName[1] <= level)) { out += ' ' + n.innerText; n = n.nextElementSibling; }
+                       return out; }"""
+                )
+            else:
+                text = page.locator("article").inner_text()
+            if answer not in " ".join(text.split()):
+                problems.append(f"{question}: {answer!r} not under #{anchor} on {path}")
+            if viewport is PHONE and page.evaluate("document.documentElement.scrollWidth") > PHONE["width"]:
+                problems.append(f"{question}: {path} is wider than the phone")
+    finally:
+        context.close()
+    assert not problems, problems
+
+
+def test_find_your_role_filters_by_job_title(browser, sample) -> None:
+    """The filter box keeps the roles whose title (or department) holds every word typed,
+    opens their departments, and says so when nothing matches; emptied, the list is whole."""
+    project, url = sample
+    playbook = validate(project).playbook
+    assert playbook is not None
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto(url)
+        box = page.locator(".playbook-find input[type=search]")
+        visible = "els => els.filter(e => e.offsetParent !== null).map(e => e.textContent.trim())"
+        everyone = page.locator(".playbook-find__roles a").evaluate_all(visible)
+        assert sorted(everyone) == sorted(role.title for role in playbook.roles.values())
+        box.fill("community")
+        assert page.locator(".playbook-find__roles a").evaluate_all(visible) == ["Community Manager"]
+        assert not page.locator(".playbook-find__none").is_visible()
+        box.fill("cafe barista")  # accents do not matter; the department's words count too
+        assert page.locator(".playbook-find__roles a").evaluate_all(visible) == ["Head Barista"]
+        box.fill("astronaut")
+        assert page.locator(".playbook-find__roles a").evaluate_all(visible) == []
+        assert page.locator(".playbook-find__none").is_visible()
+        box.fill("")
+        assert page.locator(".playbook-find__roles a").evaluate_all(visible) == everyone
+        page.locator(".playbook-find__roles a", has_text="Care Agent").click()
+        assert urlparse(page.url).path.endswith("/roles/care-agent/")
+    finally:
+        context.close()
+
+
+def test_raci_on_a_phone_is_a_list_by_objective_with_a_filter(browser, sample) -> None:
+    """On a phone the matrices give way to one block per objective with its parties by letter;
+    the filter keeps the objectives that name the role typed."""
+    project, url = sample
+    playbook = validate(project).playbook
+    assert playbook is not None
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto(url + "raci/")
+        assert page.locator("table:has(.playbook-raci)").evaluate_all("els => els.every(e => e.offsetParent === null)")
+        blocks = page.locator(".playbook-raci-list__objective")
+        assert blocks.count() == len(playbook.objectives)
+        first = blocks.first.inner_text()
+        assert "A" in first and "R" in first
+        page.locator(".playbook-raci-filter input").fill("community manager")
+        shown = blocks.evaluate_all("els => els.filter(e => e.offsetParent !== null).map(e => e.querySelector('p').textContent)")
+        wanted = sorted(
+            o.title for o in playbook.objectives.values()
+            if "community-manager" in (o.raci.accountable, *o.raci.responsible, *o.raci.consulted, *o.raci.informed)
+        )
+        assert sorted(shown) == wanted
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        context.close()
+
+
+def test_raci_filter_on_a_laptop_keeps_one_party(browser, sample) -> None:
+    _project, url = sample
+    context = browser.new_context(viewport=LAPTOP)
+    page = context.new_page()
+    try:
+        page.goto(url + "raci/")
+        assert not page.locator(".playbook-raci-list").is_visible()
+        page.locator(".playbook-raci-filter input").fill("community manager")
+        table = page.locator("table:has(.playbook-raci)").last
+        rows = table.locator("tbody tr").evaluate_all("els => els.filter(e => !e.hidden).map(e => e.cells[0].textContent.trim())")
+        columns = table.locator("thead th").evaluate_all("els => els.filter(e => !e.hidden).map(e => e.textContent.trim())")
+        assert rows == ["Community Manager"] or columns[1:] == ["Community Manager"], (rows, columns)
     finally:
         context.close()
