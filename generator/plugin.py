@@ -77,6 +77,8 @@ and loaded by every page that shows a diagram; nothing is fetched from elsewhere
 log = get_plugin_logger("playbook")
 serve_log = logging.getLogger("playbook.serve")
 """Problems shown on the preview's own pages while serving: not counted by --strict."""
+_HOME_LINE = re.compile(rf"^{re.escape(HOME_MARKER)}[ \t]*$", re.MULTILINE)
+"""The marker counts on a line of its own only, so a page can write about it in a code span."""
 _MD_HREF = re.compile(r'href="([^":#?]+\.md)"')
 """A relative link to a generated page's Markdown file, as the calendar's HTML views write them."""
 
@@ -234,7 +236,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             labels = get_labels(self.language)
             title = labels("problems_title", count=len(self.output.result.errors))
             markdown = f"> **{md_text(title)}**: [{md_text(labels('problems_see'))}]({link})\n\n" + markdown
-        if HOME_MARKER in markdown and not page.file.generated_by:
+        if HOME_MARKER in markdown and not page.file.generated_by and _HOME_LINE.search(markdown):
             markdown = self._fill_home(markdown, page)
         generated = self.output.pages.get(page.file.src_uri) if self.output else None
         if generated is not None and page.file.generated_by:
@@ -293,7 +295,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         point at `.md` files and are turned into this site's URLs here."""
         output = self.output
         if output is None or output.result.errors or output.result.playbook is None:
-            return markdown.replace(HOME_MARKER, "", 1)  # while serving with errors: the notice says why
+            return _HOME_LINE.sub("", markdown, 1)  # while serving with errors: the notice says why
         here = page.file.src_uri
         block = home_section(output.result.playbook, get_labels(self.language), here, cache=self.cache)
         urls = self._urls_from(here, page.file.url)
@@ -301,7 +303,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         block = _MD_HREF.sub(
             lambda m: f'href="{html_escape(urls(posixpath.normpath(posixpath.join(folder, m.group(1)))))}"', block
         )
-        return markdown.replace(HOME_MARKER, f"{HOME_START}\n\n{block}\n{HOME_END}", 1)
+        return _HOME_LINE.sub(lambda _m: f"{HOME_START}\n\n{block}\n{HOME_END}", markdown, 1)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         # the marker lets the next build replace this folder; see targets.py

@@ -483,3 +483,45 @@ def test_large_raci_is_listed_not_a_matrix(tmp_path: Path) -> None:
     row = next(line for line in roles_section.splitlines() if line.startswith("| [") and f"/{objective.id}.md)" in line)
     cells = [cell.strip() for cell in row.strip().strip("|").split("|")]
     assert f"../roles/{objective.raci.accountable}.md" in cells[1]
+
+
+def test_home_block_links_every_role_workflow_and_answer(sample: Output, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first-day block: every role under its department, every workflow by its trigger, the
+    charter's purpose by its anchor; departments open on a small organization, closed on a big one."""
+    from generator.pages import home_section
+
+    playbook = sample.result.playbook
+    text = home_section(playbook, get_labels("en"))
+    for role in playbook.roles.values():
+        assert f'<li><a href="roles/{role.id}.md">{html_text(role.title)}</a></li>' in text
+    for workflow in playbook.workflows.values():
+        assert f"[{md_text(workflow.title)}](workflows/{workflow.id}.md): " in text
+    assert "(organization/index.md#purpose-why-we-are-on-social-media)" in text  # the heading's anchor
+    assert "## Your first week" in sample.files["roles/community-manager.md"]  # the section the block names
+    assert text.count("<details class=\"playbook-find__group\" open>") == text.count("<details") > 0
+    monkeypatch.setattr(pages_module, "HOME_OPEN_ROLES", len(playbook.roles) - 1)
+    assert " open>" not in home_section(playbook, get_labels("en"))
+    # links one folder down when the marker sits on a page in a folder
+    assert '<a href="../roles/ceo.md">' in home_section(playbook, get_labels("en"), "guide/start.md")
+
+
+def test_home_block_escapes_what_comes_from_yaml(sample: Output) -> None:
+    from generator.pages import home_section
+
+    playbook = sample.result.playbook
+    role = playbook.roles["ceo"]
+    playbook.roles["ceo"] = role.model_copy(update={"title": '<img src=x onerror="alert(1)"> & CEO'})
+    try:
+        text = home_section(playbook, get_labels("en"))
+    finally:
+        playbook.roles["ceo"] = role
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; CEO" in text
+    assert "<img" not in text
+
+
+@pytest.mark.parametrize("index", ["docs/index.md", "generator/scaffold/docs/index.md"])
+def test_home_pages_place_the_marker(index: str) -> None:
+    """The sample's and the scaffold's home pages ask for the first-day block, on a line of its own."""
+    from generator.pages import HOME_MARKER
+
+    assert f"\n{HOME_MARKER}\n" in (REPO / index).read_text(encoding="utf-8")
