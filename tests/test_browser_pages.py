@@ -240,7 +240,7 @@ QUESTIONS = [
      "Reports to: Social Media Manager"),
     ("what I am accountable for", "roles/community-manager/", "objectives-and-raci-duties", "Accountable for: nothing"),
     ("whom I hand a public complaint to and how fast", "workflows/complaint-under-campaign-post/", "steps",
-     "15 minutes Care Agent (Customer Care: #care-team on Slack"),
+     "→ Care Agent (Customer Care: #care-team on Slack · care@kopinusantara.id · ext. 210) · Within 15 minutes"),
     ("who approves a campaign", "workflows/product-launch/", "steps",
      "The head of brand management approves every campaign"),
     ("what my KPI is and where the number comes from", "roles/community-manager/", "kpis",
