@@ -65,7 +65,8 @@ RACI_PATH = "raci/index.md"
 """The RACI page: its phone list is HTML with links to the .md pages, as the calendar's views."""
 
 PAGES_SCRIPT = "assets/javascripts/playbook-pages.js"
-"""The filter boxes of "find your role" (the home marker) and of the RACI matrix (generator/assets/)."""
+"""Loaded by every page (generator/assets/): exact numbers in search queries, and the filter
+boxes of "find your role" (the home marker) and of the RACI matrix."""
 HOME_START, HOME_END = "<!-- playbook:home:start -->", "<!-- playbook:home:end -->"
 """Around the filled marker, so that `on_page_content` finds the generated part of a hand-written page."""
 DIAGRAM_SCRIPT = "assets/javascripts/playbook-diagrams.js"
@@ -278,9 +279,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             output = fill_slots(output, generated.diagrams, lambda key: retarget(figures[key], here, urls))
             script = html_text(get_relative_url(DIAGRAM_SCRIPT, page.file.url))
             output = output.replace("</body>", f'<script src="{script}"></script>\n</body>', 1)
-        if 'class="playbook-find"' in output or 'class="playbook-raci-filter"' in output:
-            script = html_text(get_relative_url(PAGES_SCRIPT, page.file.url))
-            output = output.replace("</body>", f'<script src="{script}"></script>\n</body>', 1)
+        # every page has the search box, whose number queries the script makes exact
+        script = html_text(get_relative_url(PAGES_SCRIPT, page.file.url))
+        output = output.replace("</body>", f'<script src="{script}"></script>\n</body>', 1)
         # Material's search dialog has role="dialog" but no accessible name (axe-core:
         # aria-dialog-name, serious); name it in the site's language.
         marker = '<div class="md-search" data-md-component="search" role="dialog">'

@@ -1,9 +1,34 @@
-/* Filter boxes for the playbook's pages: "find your role" on the home page (the block the
- * plugin puts at <!-- playbook:home -->) and "show one role or department" on the RACI page.
- * Our own small script, no library, nothing fetched. Without it the lists and tables are
- * whole; it only adds the box and hides what does not match. */
+/* The playbook's pages in the browser. Our own small script, no library, nothing fetched.
+ *
+ * - Search: a number in a query matches that number only. Material's search adds a trailing
+ *   wildcard to every word, so "14" also matched "140" and "145"; a rarer number outweighs a
+ *   common one, and "Care manager 14" put "Partner manager 140" first. Each query, on its way
+ *   to Material's search worker, gets "14^1" for "14" (a term with a boost gets no wildcard,
+ *   and a boost of 1 changes no score). Words keep their wildcard.
+ * - Filter boxes: "find your role" on the home page (the block the plugin puts at
+ *   <!-- playbook:home -->) and "show one role or department" on the RACI page. Without the
+ *   script the lists and tables are whole; it only adds the box and hides what does not match.
+ */
 (function () {
   "use strict";
+
+  var QUERY = 2; /* Material's SearchMessageType.QUERY (SETUP 0, READY 1, QUERY 2, RESULT 3) */
+
+  function exactNumbers(query) {
+    return query.replace(/(^|\s)(\d+)(?=\s|$)/g, "$1$2^1");
+  }
+
+  if (typeof Worker !== "undefined" && !Worker.prototype.playbookExactNumbers) {
+    var post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (message) {
+      var args = Array.prototype.slice.call(arguments);
+      if (message && message.type === QUERY && typeof message.data === "string") {
+        args[0] = { type: QUERY, data: exactNumbers(message.data) };
+      }
+      return post.apply(this, args);
+    };
+    Worker.prototype.playbookExactNumbers = true;
+  }
 
   function words(text) {
     return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").split(/\s+/).filter(Boolean);
