@@ -277,13 +277,14 @@ class Renderer:
 
         def reach(party: str | None) -> Md:
             """How to reach a party a step hands work to: its own contact, else (a role) its
-            department's, named; empty when neither has one."""
+            department's, named; empty when neither has one, or on the page that shows that contact."""
             entity = self.playbook.entity(party) if party else None
             own = getattr(entity, "contact", None)
             if own is not None:
-                return say("reach", contact=self.contact(own))
+                # the page of the one reached shows the contact at its top: not on every step
+                return say("reach", contact=self.contact(own)) if page_path(entity) != here else Md("")
             department = self.playbook.departments.get(entity.department) if isinstance(entity, Role) else None
-            if department is not None and department.contact is not None:
+            if department is not None and department.contact is not None and page_path(department) != here:
                 return say("reach_via", department=link(department), contact=self.contact(department.contact))
             return Md("")
 
