@@ -384,3 +384,20 @@ def test_questions_typed_into_search_lead_to_their_answer(browser, sample, query
         context.close()
     wanted = urlparse(url).path + folder
     assert any(urlparse(h).path in top and urlparse(h).path.startswith(wanted) and h.endswith("#" + anchor) for h in links), links[:10]
+
+
+def test_maintainers_pages_share_one_tab(browser, sample) -> None:
+    """A new hire's tabs: the home page, the organization, the playbook; how to change the
+    playbook, the guide and the format reference under one more, active on each of them."""
+    _project, url = sample
+    context = browser.new_context(viewport=LAPTOP)
+    page = context.new_page()
+    try:
+        page.goto(url)
+        tabs = page.locator(".md-tabs__item").evaluate_all("els => els.map(e => e.textContent.trim())")
+        assert tabs == ["Welcome", "Organization", "Playbook", "For maintainers"], tabs
+        for path in ("contributing/", "guide/", "guide/format/", "guide/mistakes/"):
+            page.goto(url + path)
+            assert page.locator(".md-tabs__item--active").inner_text().strip() == "For maintainers", path
+    finally:
+        context.close()
