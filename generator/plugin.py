@@ -299,11 +299,17 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             return _HOME_LINE.sub("", markdown, 1)  # while serving with errors: the notice says why
         here = page.file.src_uri
         block = home_section(output.result.playbook, get_labels(self.language), here, cache=self.cache)
-        urls = self._urls_from(here, page.file.url)
-        folder = posixpath.dirname(here)
-        block = _MD_HREF.sub(
-            lambda m: f'href="{html_escape(urls(posixpath.normpath(posixpath.join(folder, m.group(1)))))}"', block
-        )
+        files, folder = self.files, posixpath.dirname(here)
+        assert files is not None, "on_files runs first"
+
+        def url(match: re.Match[str]) -> str:
+            # mkdocs' own relative URL: the home page's URL is "./", which _urls_from would read as a folder
+            target = files.get_file_from_path(posixpath.normpath(posixpath.join(folder, match.group(1))))
+            if target is None:  # pragma: no cover - the block links to generated pages only
+                raise PluginError(f"the first-day block on {here} links to {match.group(1)}, which is not part of the site")
+            return f'href="{html_escape(get_relative_url(target.url, page.file.url))}"'
+
+        block = _MD_HREF.sub(url, block)
         return _HOME_LINE.sub(lambda _m: f"{HOME_START}\n\n{block}\n{HOME_END}", markdown, 1)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
