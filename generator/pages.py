@@ -279,6 +279,8 @@ class Renderer:
             """How to reach a party a step hands work to: its own contact, else (a role) its
             department's, named; empty when neither has one, or on the page that shows that contact."""
             entity = self.playbook.entity(party) if party else None
+            if entity is None:
+                return Md("")
             own = getattr(entity, "contact", None)
             if own is not None:
                 # the page of the one reached shows the contact at its top: not on every step
