@@ -258,7 +258,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         generated = self.output.pages.get(page.file.src_uri) if self.output else None
         if HOME_START in html_text and not page.file.generated_by:
-            return _sanitized_home(html_text)
+            # the role list repeats every role's title: search leads to the role's own page
+            find = get_labels(self.language)("home_find_role")
+            return _unindexed(_sanitized_home(html_text), page, (find,))
         if generated is None or not page.file.generated_by:
             return html_text
         # the diagram placeholders pass; their figures come later
