@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
+from markdown.extensions.toc import slugify
 from markupsafe import Markup
 
 from .cache import Cache
@@ -49,6 +50,15 @@ from .model import (
     Workflow,
 )
 from .review import Review
+
+HOME_MARKER = "<!-- playbook:home -->"
+"""The line a hand-written page (usually `docs/index.md`) places where the plugin puts the
+first-day block (`home_section`): find your role, and the questions new hires ask with a link
+to each answer. The page itself stays hand-written; only the marker's line is replaced."""
+
+HOME_OPEN_ROLES = 40
+"""Up to this many roles, "find your role" shows every department open; above it, each
+department is a `<details>` that opens to its roles, so a big organization's home page stays short."""
 
 RACI_MATRIX_COLUMNS = 40
 """Above this many parties, a matrix is unreadable (and its size grows with objectives times
@@ -265,14 +275,36 @@ class Renderer:
         def links(targets: Iterable[Entity | str]) -> Md:
             return Md(", ".join(link(t) for t in targets))
 
+        def reach(party: str | None) -> Md:
+            """How to reach a party a step hands work to: its own contact, else (a role) its
+            department's, named; empty when neither has one, or on the page that shows that contact."""
+            entity = self.playbook.entity(party) if party else None
+            if entity is None:
+                return Md("")
+            own = getattr(entity, "contact", None)
+            if own is not None:
+                # the page of the one reached shows the contact at its top: not on every step
+                return say("reach", contact=self.contact(own)) if page_path(entity) != here else Md("")
+            department = self.playbook.departments.get(entity.department) if isinstance(entity, Role) else None
+            if department is not None and department.contact is not None and page_path(department) != here:
+                return say("reach_via", department=link(department), contact=self.contact(department.contact))
+            return Md("")
+
         def page_link(path: str, label: Md) -> Md:
             return Md(f"[{label}]({href(path)})")
+
+        def anchor_link(path: str, heading: str, label: Md) -> Md:
+            """A link to the section titled `heading` (plain text) of page `path`."""
+            return Md(f"[{label}]({href(path)}#{slug(heading)})")
 
         return {
             **self.common,
             "link": link,
             "links": links,
             "page_link": page_link,
+            "anchor_link": anchor_link,
+            "reach": reach,
+            "href": href,
             "page": here,
             "review_texts": lambda review: self.review_texts(review, link),
             "cadence_text": lambda theme: self.cadence_text(theme, links),
@@ -422,14 +454,10 @@ class Renderer:
     ) -> Page:
         here = page_path(entity)
         key = self.figure(diagram) if diagram else None
-        markdown = self.render(
-            template,
-            here,
-            backlinks=self.facts.backlinks.get(entity.id, []),
-            diagram=key,
-            review=self.reviews.get(entity.id),
-            **context,
-        )
+        markdown = self.render(template, here, diagram=key, review=self.reviews.get(entity.id), **context)
+        backlinks = self.not_shown(self.facts.backlinks.get(entity.id, []), markdown, here)
+        if backlinks:
+            markdown += "\n" + self.render("referenced-by.md.j2", here, backlinks=backlinks)
         return Page(
             here,
             entity.label,
@@ -438,6 +466,12 @@ class Renderer:
             diagrams=(key,) if key else (),
             unindexed=(*unindexed, self.labels("referenced_by")),
         )
+
+    def not_shown(self, backlinks: list[Any], markdown: str, here: str) -> list[Any]:
+        """The backlinks whose page `markdown` (the page at `here`) does not link to already:
+        "Referenced by" lists only what the page does not show."""
+        link = self.helpers(here)["link"]
+        return [b for b in backlinks if str(link(b.source)) not in markdown]
 
     def organization_page(self, organization: Organization) -> Page:
         here = page_path(organization)
@@ -603,6 +637,46 @@ class Renderer:
             matrix=_matrix(playbook, facts),
         )
         return indexes
+
+
+    def home(self, here: str) -> str:
+        """The first-day block for the hand-written page `here` (see `HOME_MARKER`): every role by
+        department for "find your role", and the questions new hires ask, each with a link to
+        the one place that answers it. Links are relative to `here`; the role list is HTML
+        (`<details>` per department), with links to the `.md` files for the writer to resolve."""
+        playbook, facts = self.playbook, self.facts
+        groups = [(d, facts.roles_of(d)) for _depth, d in facts.tree()]
+        groups = [(d, roles) for d, roles in groups if roles]
+        homeless = by_title(r for r in playbook.roles.values() if r.department not in playbook.departments)
+        purposes: dict[str, list[Channel]] = {}
+        for channel in by_title(playbook.channels.values()):
+            purposes.setdefault(channel.purpose, []).append(channel)
+        organization = playbook.organization
+        return self.render(
+            "home.md.j2",
+            here,
+            groups=groups,
+            homeless=homeless,
+            open=len(playbook.roles) <= HOME_OPEN_ROLES,
+            purpose=bool(organization and organization.charter and organization.charter.purpose),
+            purposes=sorted(purposes.items()),
+            workflows=by_title(playbook.workflows.values()),
+            has_kpis=any(r.kpis for r in playbook.roles.values()),
+            has_onboarding=any(r.onboarding for r in playbook.roles.values()),
+        )
+
+
+def slug(heading: str) -> str:
+    """The anchor Python-Markdown's `toc` extension gives a heading (its default slugify), so
+    that a link can point at a section of a generated page."""
+    return slugify(heading, "-")
+
+
+def home_section(
+    playbook: Playbook, labels: Labels, here: str = "index.md", *, facts: Facts | None = None, cache: Cache | None = None
+) -> str:
+    """The Markdown that replaces `HOME_MARKER` on the hand-written page `here`."""
+    return Renderer(playbook, labels, facts=facts, cache=cache).home(here)
 
 
 def _matrix(playbook: Playbook, facts: Facts) -> list[tuple[Department, list[tuple[int | None, int]]]]:

@@ -56,11 +56,19 @@ from .engine import ENGINES
 from .errors import PlaybookError
 from .escape import html_text, md_text, sanitize_html, url_path, url_text
 from .labels import get_labels
-from .pages import PROBLEMS_PATH, fill_slots, problems_page
+from .pages import HOME_MARKER, PROBLEMS_PATH, fill_slots, home_section, problems_page
 from .plan import PAGE_PATH as CALENDAR_PATH
 from .reference import PAGE_PATH as REFERENCE_PATH
 from .site import Output, generate
 
+RACI_PATH = "raci/index.md"
+"""The RACI page: its phone list is HTML with links to the .md pages, as the calendar's views."""
+
+PAGES_SCRIPT = "assets/javascripts/playbook-pages.js"
+"""Loaded by every page (generator/assets/): exact numbers in search queries, and the filter
+boxes of "find your role" (the home marker) and of the RACI matrix."""
+HOME_START, HOME_END = "<!-- playbook:home:start -->", "<!-- playbook:home:end -->"
+"""Around the filled marker, so that `on_page_content` finds the generated part of a hand-written page."""
 DIAGRAM_SCRIPT = "assets/javascripts/playbook-diagrams.js"
 """Zoom, pan, find and `?focus=` for the diagrams (generator/assets/): published with the site
 and loaded by every page that shows a diagram; nothing is fetched from elsewhere."""
@@ -70,6 +78,8 @@ and loaded by every page that shows a diagram; nothing is fetched from elsewhere
 log = get_plugin_logger("playbook")
 serve_log = logging.getLogger("playbook.serve")
 """Problems shown on the preview's own pages while serving: not counted by --strict."""
+_HOME_LINE = re.compile(rf"^{re.escape(HOME_MARKER)}[ \t]*$", re.MULTILINE)
+"""The marker counts on a line of its own only, so a page can write about it in a code span."""
 _MD_HREF = re.compile(r'href="([^":#?]+\.md)"')
 """A relative link to a generated page's Markdown file, as the calendar's HTML views write them."""
 
@@ -194,8 +204,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             files.append(file)
         for moved in _redirect_files(config, files, self.root, self.language):
             files.append(moved)
-        script = (Path(__file__).parent / "assets" / Path(DIAGRAM_SCRIPT).name).read_text(encoding="utf-8")
-        files.append(File.generated(config, DIAGRAM_SCRIPT, content=script))
+        for published in (DIAGRAM_SCRIPT, PAGES_SCRIPT):
+            script = (Path(__file__).parent / "assets" / Path(published).name).read_text(encoding="utf-8")
+            files.append(File.generated(config, published, content=script))
         if config.nav is None:
             config.nav = self._auto_nav = self._navigation(files, output)
         return files
@@ -229,6 +240,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             labels = get_labels(self.language)
             title = labels("problems_title", count=len(self.output.result.errors))
             markdown = f"> **{md_text(title)}**: [{md_text(labels('problems_see'))}]({link})\n\n" + markdown
+        if HOME_MARKER in markdown and not page.file.generated_by and _HOME_LINE.search(markdown):
+            markdown = self._fill_home(markdown, page)
         generated = self.output.pages.get(page.file.src_uri) if self.output else None
         if generated is not None and page.file.generated_by:
             # Material prints `page.meta.title` into <title> unescaped, and mkdocs' own title
@@ -247,11 +260,15 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         generated = self.output.pages.get(page.file.src_uri) if self.output else None
+        if HOME_START in html_text and not page.file.generated_by:
+            # the role list repeats every role's title: search leads to the role's own page
+            find = get_labels(self.language)("home_find_role")
+            return _unindexed(_sanitized_home(html_text), page, (find,))
         if generated is None or not page.file.generated_by:
             return html_text
         # the diagram placeholders pass; their figures come later
         cleaned = _unindexed(sanitize_html(html_text), page, generated.unindexed)
-        if page.file.src_uri == CALENDAR_PATH:  # its views are HTML, with links to the .md pages
+        if page.file.src_uri in (CALENDAR_PATH, RACI_PATH):  # HTML views with links to the .md pages
             urls = self._urls_from(page.file.src_uri, page.file.url)
             folder = posixpath.dirname(page.file.src_uri)
             cleaned = _MD_HREF.sub(
@@ -267,6 +284,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             output = fill_slots(output, generated.diagrams, lambda key: retarget(figures[key], here, urls))
             script = html_text(get_relative_url(DIAGRAM_SCRIPT, page.file.url))
             output = output.replace("</body>", f'<script src="{script}"></script>\n</body>', 1)
+        # every page has the search box, whose number queries the script makes exact
+        script = html_text(get_relative_url(PAGES_SCRIPT, page.file.url))
+        output = output.replace("</body>", f'<script src="{script}"></script>\n</body>', 1)
         # Material's search dialog has role="dialog" but no accessible name (axe-core:
         # aria-dialog-name, serious); name it in the site's language.
         marker = '<div class="md-search" data-md-component="search" role="dialog">'
@@ -274,6 +294,28 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return output.replace(marker, marker[:-1] + f' aria-label="{label}">', 1)
 
     # -- the parts
+
+    def _fill_home(self, markdown: str, page: Page) -> str:
+        """Replace `HOME_MARKER` on a hand-written page with the first-day block (`pages.home_section`):
+        its Markdown links are checked by mkdocs like any other; its HTML links (the role list)
+        point at `.md` files and are turned into this site's URLs here."""
+        output = self.output
+        if output is None or output.result.errors or output.result.playbook is None:
+            return _HOME_LINE.sub("", markdown, 1)  # while serving with errors: the notice says why
+        here = page.file.src_uri
+        block = home_section(output.result.playbook, get_labels(self.language), here, cache=self.cache)
+        files, folder = self.files, posixpath.dirname(here)
+        assert files is not None, "on_files runs first"
+
+        def url(match: re.Match[str]) -> str:
+            # mkdocs' own relative URL: the home page's URL is "./", which _urls_from would read as a folder
+            target = files.get_file_from_path(posixpath.normpath(posixpath.join(folder, match.group(1))))
+            if target is None:  # pragma: no cover - the block links to generated pages only
+                raise PluginError(f"the first-day block on {here} links to {match.group(1)}, which is not part of the site")
+            return f'href="{html_escape(get_relative_url(target.url, page.file.url))}"'
+
+        block = _MD_HREF.sub(url, block)
+        return _HOME_LINE.sub(lambda _m: f"{HOME_START}\n\n{block}\n{HOME_END}", markdown, 1)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         # the marker lets the next build replace this folder; see targets.py
@@ -360,8 +402,27 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         )
         nav: list[Any] = list(nest_paths(f.src_uri for f in hand_written))
         home = 1 if nav and nav[0] == "index.md" else 0
-        nav[home:home] = output.navigation(get_labels(self.language))
+        labels = get_labels(self.language)
+        nav[home:] = _maintainers(nav[home:], labels("nav_maintainers"))
+        nav[home:home] = output.navigation(labels)
         return nav
+
+
+def _maintainers(pages: list[Any], title: str) -> list[Any]:
+    """The hand-written pages other than the home page (how to change the playbook, the guide,
+    the format reference) under one tab: they are for the people who keep the YAML, and a new
+    hire's tabs are the home page, the organization and the playbook. A folder of them keeps
+    its pages, one level down, in the same tab."""
+    if len(pages) < 2:
+        return pages
+    flat: list[Any] = []
+    for entry in pages:
+        if isinstance(entry, dict):
+            for children in entry.values():
+                flat.extend(children)
+        else:
+            flat.append(entry)
+    return [{title: flat}]
 
 
 def _redirect_files(config: MkDocsConfig, files: Files, root: Path, language: str) -> list[File]:
@@ -380,6 +441,16 @@ def _redirect_files(config: MkDocsConfig, files: Files, root: Path, language: st
         content = redirects.page_html(get_relative_url(target.url, old_page.url), moved, language)
         made.append(File.generated(config, old_page.dest_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
     return made
+
+
+def _sanitized_home(content: str) -> str:
+    """A hand-written page with the first-day block: the block, made from the YAML, goes
+    through the same allowlist as every generated page; the hand-written rest stays as written."""
+    start = content.index(HOME_START)
+    end = content.find(HOME_END, start)
+    end = len(content) if end < 0 else end
+    inner = content[start + len(HOME_START) : end]
+    return content[: start + len(HOME_START)] + sanitize_html(inner) + content[end:]
 
 
 def _unindexed(content: str, page: Page, headings: tuple[str, ...]) -> str:

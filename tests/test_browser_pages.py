@@ -11,7 +11,7 @@ import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -69,14 +69,19 @@ def titles(project: Path) -> dict[str, set[str]]:
     """Each entity title -> the URL paths of the pages that search cannot tell apart from it.
 
     Those are the pages with the same title, and the pages whose title the query matches word
-    for word as a prefix ("Channel 1" and "Channel 13"): Material's search adds a trailing
-    wildcard to every word of a query, so to it these are one query with equal answers."""
+    for word ("Channel 1" and "Channels 1"): Material's search adds a trailing wildcard to every
+    word of a query, so to it these are one query with equal answers. Numbers are exact
+    (playbook-pages.js): "Channel 1" is not "Channel 13"."""
     playbook = validate(project).playbook
     assert playbook is not None
     pages: list[tuple[list[str], str]] = []
     for entity in playbook.all_entities():
         if not isinstance(entity, Organization):
             pages.append((re.split(r"[\s\-]+", entity.label.lower()), url_of(page_path(entity))))
+
+    def same(a: str, b: str) -> bool:
+        return a == b if a.isdigit() else b.startswith(a)
+
     found: dict[str, set[str]] = {}
     for entity in playbook.all_entities():
         if isinstance(entity, Organization):
@@ -84,17 +89,23 @@ def titles(project: Path) -> dict[str, set[str]]:
         words = re.split(r"[\s\-]+", entity.label.lower())
         found[entity.label] = {
             path for other, path in pages
-            if len(other) == len(words) and all(b.startswith(a) for a, b in zip(words, other, strict=True))
+            if len(other) == len(words) and all(same(a, b) for a, b in zip(words, other, strict=True))
         }
     return found
 
 
-def results(page) -> list[str]:
-    """The result links' paths once they stop changing (the worker answers each keystroke)."""
+def results(page, query: str) -> list[str]:
+    """The result links' paths once they answer `query` and stop changing: the worker answers
+    each keystroke, and until the last one's answer arrives the list is an earlier query's.
+    Material puts the words each result matched in its link (`?h=`); the first result of the
+    last query names the last word (exactly, for a number)."""
+    last = re.split(r"[\s\-]+", query.lower())[-1]
     previous: list[str] | None = None
-    for _ in range(20):
+    for _ in range(40):
         hrefs = page.locator(".md-search-result__item > a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
-        if hrefs == previous:
+        matched = parse_qs(urlparse(hrefs[0]).query).get("h", [""])[0].split() if hrefs else []
+        answered = any(word == last if last.isdigit() else word.startswith(last) for word in matched)
+        if hrefs == previous and answered:
             break
         previous = hrefs
         page.wait_for_timeout(150)
@@ -118,7 +129,7 @@ def search_all(page, base: str, wanted: dict[str, set[str]]) -> list[tuple[str, 
             except Exception:
                 if attempt == 5:
                     raise
-        top = {urlparse(href).path.split("#")[0] for href in results(page)[: len(paths)]}
+        top = {urlparse(href).path.split("#")[0] for href in results(page, title)[: len(paths)]}
         expected = {urlparse(base + path).path for path in paths}
         if not top <= expected:
             missed.append((title, sorted(top)))
@@ -136,31 +147,16 @@ def test_every_entity_is_found_first_by_its_title(browser, sample) -> None:
 
 
 def test_every_entity_is_found_first_by_its_title_at_300_roles(browser, synthetic) -> None:
-    """As on the sample, except for one measured limit: a title with a number that is the start
-    of a longer number in other titles ('Department 1 content', 'Care manager 14' beside
-    '... 145'). Material adds a trailing wildcard to every query word and does not let a site
-    change that, so '1' matches '145' too, and a page whose title holds that one rare number can
-    outscore the exact title (39 of 532 synthetic titles, none in the sample). Every other
-    title must put its page first."""
+    """As on the sample, on 532 titles of which many end in a number ("Care manager 14" beside
+    "Partner manager 140"): with numbers exact (playbook-pages.js), each title's page is first
+    (measured before: 39 to 44 of 532 were not, a rarer longer number winning)."""
     project, url = synthetic
-    wanted = titles(project)
-    title_at = {urlparse(url + path).path: title for title, paths in wanted.items() for path in paths}
-
-    def numbers(title: str) -> set[str]:
-        return {word for word in re.split(r"[\s\-]+", title.lower()) if word.isdigit()}
-
-    def explained(title: str, top: list[str]) -> bool:
-        """The first result's title holds a longer number that starts with one of this title's."""
-        theirs = set().union(*(numbers(title_at.get(path, "")) for path in top))
-        return any(n != word and n.startswith(word) for word in numbers(title) for n in theirs)
-
     context = browser.new_context(viewport=LAPTOP)
     try:
-        missed = search_all(context.new_page(), url, wanted)
+        missed = search_all(context.new_page(), url, titles(project))
     finally:
         context.close()
-    assert not [(title, top) for title, top in missed if not explained(title, top)]
-    assert len(missed) <= len(wanted) // 10, missed  # measured: 39 of 532
+    assert not missed, missed
 
 
 def kinds_of_pages(project: Path) -> list[str]:
@@ -201,11 +197,12 @@ def test_every_kind_of_page_keeps_its_place_and_fits(browser, sample, viewport) 
     assert not problems, problems
 
 
-@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
-def test_raci_header_and_first_column_stay_in_view(browser, sample, viewport) -> None:
+def test_raci_header_and_first_column_stay_in_view(browser, sample) -> None:
     """Scrolled right and down inside the matrix, the objective names and the party names
-    are still where the reader sees them; the page itself does not get wider."""
+    are still where the reader sees them; the page itself does not get wider. (On a phone the
+    page shows a list by objective instead: see below.)"""
     _project, url = sample
+    viewport = LAPTOP
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
     try:
@@ -225,5 +222,182 @@ def test_raci_header_and_first_column_stay_in_view(browser, sample, viewport) ->
             "els => [...new Set(els.map(e => e.textContent + getComputedStyle(e).borderStyle + getComputedStyle(e).borderRadius))]"
         )
         assert len({entry[0] for entry in letters}) == 4 and len(letters) == 4, letters  # four letters, four shapes
+    finally:
+        context.close()
+
+
+QUESTIONS = [
+    # (question, page, anchor of the answer or "" for the page's top, text of the answer there)
+    ("why we are on social media", "organization/", "purpose-why-we-are-on-social-media",
+     "We are on social media to do three things"),
+    ("which account is for complaints and which for promotion", "", "questions-new-hires-ask",
+     "Customer care: Kopi Nusantara Care on WhatsApp, Kopi Nusantara Care on X"),
+    ("whom I report to and who reports to me", "roles/community-manager/", "",
+     "Reports to: Social Media Manager"),
+    ("what I am accountable for", "roles/community-manager/", "objectives-and-raci-duties", "Accountable for: nothing"),
+    ("whom I hand a public complaint to and how fast", "workflows/complaint-under-campaign-post/", "steps",
+     "→ Care Agent (Customer Care: #care-team on Slack · care@kopinusantara.id · ext. 210) · Within 15 minutes"),
+    ("who approves a campaign", "workflows/product-launch/", "campaign-approval",
+     "The head of brand management approves every campaign"),
+    ("what my KPI is and where the number comes from", "roles/community-manager/", "kpis",
+     "3,000 active members a month Network Facebook group insights"),
+    ("what happens in each stage of the monthly cycle", "workflows/monthly-content-cycle/", "fact-finding", "Fact finding"),
+    ("what I do in my first week", "roles/community-manager/", "your-first-week",
+     "Read the community rules and the last month of moderation log."),
+    ("whom to call in a crisis", "workflows/crisis-escalation/", "alert",
+     "Head of Public Relations (Public Relations: #pr-desk on Slack · press@kopinusantara.id · +62 21 555 0140 (crisis line, day and night))"),
+]
+"""The ten questions of issue 11's "Done when", each with its one answer on the sample site."""
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
+def test_ten_questions_have_one_answer_a_click_from_the_home_page(browser, sample, viewport) -> None:
+    """Each answer's anchor exists, its text is in that section, and the home page links to its
+    page (the home page's own answers are on it), at laptop and phone size."""
+    _project, url = sample
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    problems = []
+    try:
+        page.goto(url)
+        home = {urlparse(href).path for href in page.locator("article a[href]").evaluate_all("els => els.map(e => e.href)")}
+        for question, path, anchor, answer in QUESTIONS:
+            target = urlparse(url + path).path
+            if path and target not in home:
+                problems.append(f"{question}: the home page does not link to {path}")
+            page.goto(url + path + (f"#{anchor}" if anchor else ""))
+            if anchor:
+                heading = page.locator(f"article [id='{anchor}']")
+                if heading.count() != 1:
+                    problems.append(f"{question}: no #{anchor} on {path}")
+                    continue
+                # the section: from its heading to the next heading of the same or a higher level
+                text = heading.evaluate(
+                    """h => { const level = +h.tagName[1]; let out = h.textContent, n = h.nextElementSibling;
+                       while (n && !(/^H[1-6]$/.test(n.tagName) && +n.tagName[1] <= level)) { out += ' ' + n.innerText; n = n.nextElementSibling; }
+                       return out; }"""
+                )
+            else:
+                text = page.locator("article").inner_text()
+            if answer not in " ".join(text.split()):
+                problems.append(f"{question}: {answer!r} not under #{anchor} on {path}")
+            if viewport is PHONE and page.evaluate("document.documentElement.scrollWidth") > PHONE["width"]:
+                problems.append(f"{question}: {path} is wider than the phone")
+    finally:
+        context.close()
+    assert not problems, problems
+
+
+def test_find_your_role_filters_by_job_title(browser, sample) -> None:
+    """The filter box keeps the roles whose title (or department) holds every word typed,
+    opens their departments, and says so when nothing matches; emptied, the list is whole."""
+    project, url = sample
+    playbook = validate(project).playbook
+    assert playbook is not None
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto(url)
+        box = page.locator(".playbook-find input[type=search]")
+        visible = "els => els.filter(e => e.offsetParent !== null).map(e => e.textContent.trim())"
+        everyone = page.locator(".playbook-find__roles a").evaluate_all(visible)
+        assert sorted(everyone) == sorted(role.title for role in playbook.roles.values())
+        box.fill("community")
+        assert page.locator(".playbook-find__roles a").evaluate_all(visible) == ["Community Manager"]
+        assert not page.locator(".playbook-find__none").is_visible()
+        box.fill("cafe barista")  # accents do not matter; the department's words count too
+        assert page.locator(".playbook-find__roles a").evaluate_all(visible) == ["Head Barista"]
+        box.fill("astronaut")
+        assert page.locator(".playbook-find__roles a").evaluate_all(visible) == []
+        assert page.locator(".playbook-find__none").is_visible()
+        box.fill("")
+        assert page.locator(".playbook-find__roles a").evaluate_all(visible) == everyone
+        page.locator(".playbook-find__roles a", has_text="Care Agent").click()
+        assert urlparse(page.url).path.endswith("/roles/care-agent/")
+    finally:
+        context.close()
+
+
+def test_raci_on_a_phone_is_a_list_by_objective_with_a_filter(browser, sample) -> None:
+    """On a phone the matrices give way to one block per objective with its parties by letter;
+    the filter keeps the objectives that name the role typed."""
+    project, url = sample
+    playbook = validate(project).playbook
+    assert playbook is not None
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto(url + "raci/")
+        assert page.locator("table:has(.playbook-raci)").evaluate_all("els => els.every(e => e.offsetParent === null)")
+        blocks = page.locator(".playbook-raci-list__objective")
+        assert blocks.count() == len(playbook.objectives)
+        first = blocks.first.inner_text()
+        assert "A" in first and "R" in first
+        page.locator(".playbook-raci-filter input").fill("community manager")
+        shown = blocks.evaluate_all("els => els.filter(e => e.offsetParent !== null).map(e => e.querySelector('p').textContent)")
+        wanted = sorted(
+            o.title for o in playbook.objectives.values()
+            if "community-manager" in (o.raci.accountable, *o.raci.responsible, *o.raci.consulted, *o.raci.informed)
+        )
+        assert sorted(shown) == wanted
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        context.close()
+
+
+def test_raci_filter_on_a_laptop_keeps_one_party(browser, sample) -> None:
+    _project, url = sample
+    context = browser.new_context(viewport=LAPTOP)
+    page = context.new_page()
+    try:
+        page.goto(url + "raci/")
+        assert not page.locator(".playbook-raci-list").is_visible()
+        page.locator(".playbook-raci-filter input").fill("community manager")
+        table = page.locator("table:has(.playbook-raci)").last
+        rows = table.locator("tbody tr").evaluate_all("els => els.filter(e => !e.hidden).map(e => e.cells[0].textContent.trim())")
+        columns = table.locator("thead th").evaluate_all("els => els.filter(e => !e.hidden).map(e => e.textContent.trim())")
+        assert rows == ["Community Manager"] or columns[1:] == ["Community Manager"], (rows, columns)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "folder", "anchor"),
+    [("first week", "roles/", "your-first-week"), ("who approves a campaign", "workflows/product-launch/", "campaign-approval")],
+)
+def test_questions_typed_into_search_lead_to_their_answer(browser, sample, query, folder, anchor) -> None:
+    """The words a new hire types lead, among the first three results, to the section that
+    answers them: a role's 'Your first week', the product launch's campaign approval."""
+    _project, url = sample
+    context = browser.new_context(viewport=LAPTOP)
+    page = context.new_page()
+    try:
+        page.goto(url)
+        box = page.locator("input.md-search__input")
+        box.click()
+        box.fill(query[:-1])
+        box.press(query[-1])
+        page.wait_for_selector(".md-search-result__item a")
+        top = [urlparse(h).path for h in results(page, query)[:3]]
+        links = page.locator(".md-search-result__item a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+    finally:
+        context.close()
+    wanted = urlparse(url).path + folder
+    assert any(urlparse(h).path in top and urlparse(h).path.startswith(wanted) and h.endswith("#" + anchor) for h in links), links[:10]
+
+
+def test_maintainers_pages_share_one_tab(browser, sample) -> None:
+    """A new hire's tabs: the home page, the organization, the playbook; how to change the
+    playbook, the guide and the format reference under one more, active on each of them."""
+    _project, url = sample
+    context = browser.new_context(viewport=LAPTOP)
+    page = context.new_page()
+    try:
+        page.goto(url)
+        tabs = page.locator(".md-tabs__item").evaluate_all("els => els.map(e => e.textContent.trim())")
+        assert tabs == ["Welcome", "Organization", "Playbook", "For maintainers"], tabs
+        for path in ("contributing/", "guide/", "guide/format/", "guide/mistakes/"):
+            page.goto(url + path)
+            assert page.locator(".md-tabs__item--active").inner_text().strip() == "For maintainers", path
     finally:
         context.close()

@@ -96,10 +96,28 @@ def test_every_reference_is_linked_and_backlinked(sample: Output) -> None:
         for ref in references(entity):
             target = page_path(playbook.entity(ref.target))
             assert posixpath.relpath(target, posixpath.dirname(here)) in LINK.findall(text), (here, ref.target)
-            back = sample.files[target]
-            assert posixpath.relpath(here, posixpath.dirname(target)) in LINK.findall(
-                back.split("## Referenced by", 1)[1]
-            ), (target, entity.id)
+            # on the target's page: in what it shows, or else under "Referenced by"
+            assert posixpath.relpath(here, posixpath.dirname(target)) in LINK.findall(sample.files[target]), (
+                target, entity.id,
+            )
+
+
+def test_referenced_by_lists_only_what_the_page_does_not_show(sample: Output) -> None:
+    """A page that already links a referrer (in its duties, hand-offs, tables) does not list it
+    again at its end; the one that remains on the sample is the organization naming its hub."""
+    listed = 0
+    for path, text in sample.files.items():
+        if "\n## Referenced by\n" not in text:
+            continue
+        body, refs = text.split("\n## Referenced by\n", 1)
+        for target in LINK.findall(refs):
+            listed += 1
+            assert target not in LINK.findall(body), (path, target)
+    assert listed >= 1
+    assert "[Kopi Nusantara](../organization/index.md)" in sample.files["departments/marketing-communication.md"].split(
+        "## Referenced by"
+    )[1]
+    assert "## Referenced by" not in sample.files["workflows/crisis-escalation.md"]
 
 
 def test_index_pages_list_every_entity_with_its_summary(sample: Output) -> None:
@@ -115,7 +133,7 @@ def test_index_pages_list_every_entity_with_its_summary(sample: Output) -> None:
 def test_role_page_has_what_a_new_hire_needs(sample: Output) -> None:
     text = sample.files["roles/community-manager.md"]
     for heading in ("Responsibilities", "Objectives and RACI duties", "Accounts", "Hand-offs", "KPIs",
-                    "Your first steps", "Referenced by"):
+                    "Your first week"):
         assert f"\n## {heading}\n" in text
     assert "- **Reports to:** [Social Media Manager](social-media-manager.md)" in text
     assert "- **Accountable for:** nothing" in text  # said plainly, first, then R, C and I
@@ -199,7 +217,7 @@ def test_every_label_is_used() -> None:
 
 def test_indonesian_labels(sample_id: Output) -> None:
     text = sample_id.files["roles/community-manager.md"]
-    for label in ("## Tanggung jawab", "**Melapor kepada:**", "## Dirujuk oleh", "## Langkah pertama Anda", "Bertanggung jawab akhir atas"):
+    for label in ("## Tanggung jawab", "**Melapor kepada:**", "## Minggu pertama Anda", "Bertanggung jawab akhir atas"):
         assert label in text
     assert "Responsibilities" not in text and "Reports to" not in text
     assert "# Matriks RACI" in sample_id.files["raci/index.md"]
@@ -465,3 +483,45 @@ def test_large_raci_is_listed_not_a_matrix(tmp_path: Path) -> None:
     row = next(line for line in roles_section.splitlines() if line.startswith("| [") and f"/{objective.id}.md)" in line)
     cells = [cell.strip() for cell in row.strip().strip("|").split("|")]
     assert f"../roles/{objective.raci.accountable}.md" in cells[1]
+
+
+def test_home_block_links_every_role_workflow_and_answer(sample: Output, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first-day block: every role under its department, every workflow by its trigger, the
+    charter's purpose by its anchor; departments open on a small organization, closed on a big one."""
+    from generator.pages import home_section
+
+    playbook = sample.result.playbook
+    text = home_section(playbook, get_labels("en"))
+    for role in playbook.roles.values():
+        assert f'<li><a href="roles/{role.id}.md">{html_text(role.title)}</a></li>' in text
+    for workflow in playbook.workflows.values():
+        assert f"[{md_text(workflow.title)}](workflows/{workflow.id}.md): " in text
+    assert "(organization/index.md#purpose-why-we-are-on-social-media)" in text  # the heading's anchor
+    assert "## Your first week" in sample.files["roles/community-manager.md"]  # the section the block names
+    assert text.count("<details class=\"playbook-find__group\" open>") == text.count("<details") > 0
+    monkeypatch.setattr(pages_module, "HOME_OPEN_ROLES", len(playbook.roles) - 1)
+    assert " open>" not in home_section(playbook, get_labels("en"))
+    # links one folder down when the marker sits on a page in a folder
+    assert '<a href="../roles/ceo.md">' in home_section(playbook, get_labels("en"), "guide/start.md")
+
+
+def test_home_block_escapes_what_comes_from_yaml(sample: Output) -> None:
+    from generator.pages import home_section
+
+    playbook = sample.result.playbook
+    role = playbook.roles["ceo"]
+    playbook.roles["ceo"] = role.model_copy(update={"title": '<img src=x onerror="alert(1)"> & CEO'})
+    try:
+        text = home_section(playbook, get_labels("en"))
+    finally:
+        playbook.roles["ceo"] = role
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; CEO" in text
+    assert "<img" not in text
+
+
+@pytest.mark.parametrize("index", ["docs/index.md", "generator/scaffold/docs/index.md"])
+def test_home_pages_place_the_marker(index: str) -> None:
+    """The sample's and the scaffold's home pages ask for the first-day block, on a line of its own."""
+    from generator.pages import HOME_MARKER
+
+    assert f"\n{HOME_MARKER}\n" in (REPO / index).read_text(encoding="utf-8")

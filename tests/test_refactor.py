@@ -284,7 +284,7 @@ def test_department_rename_in_the_sample_and_its_old_url(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     said = result.stdout
     assert "playbook/objectives/new-city-expansion.yml:10:7: responsible: marketing-communication -> social-media-hub" in said
-    assert "playbook/workflows/product-launch.yml:11:9: to: marketing-communication -> social-media-hub" in said
+    assert "playbook/workflows/product-launch.yml:12:9: to: marketing-communication -> social-media-hub" in said
     assert run(root, "validate", "--strict").exit_code == 0
     edited = [line.split("\t") for line in git(root, "diff", "--numstat").splitlines()]
     moved = "org/departments/marketing-communication.yml"
