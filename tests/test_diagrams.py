@@ -781,8 +781,10 @@ def test_captions_say_only_what_the_diagram_draws(sample_playbook: Playbook) -> 
     assert "frame" not in found["org-chart"].caption
     assert "side by side" in found["workflow/monthly-content-cycle"].caption
     assert "band" in found["workflow/monthly-content-cycle"].caption
-    plain_flow = found["workflow/product-launch"].caption
+    plain_flow = found["workflow/weekly-analytics-report"].caption  # no stage, no `after`
     assert "side by side" not in plain_flow and "band" not in plain_flow, plain_flow
+    staged = found["workflow/product-launch"].caption  # stages, one after another
+    assert "band" in staged and "side by side" not in staged, staged
     assert "outside" in found["department/marketing"].caption
     assert "outside" not in found["department/executive-office"].caption
     indonesian = {d.key: d.caption for d in diagrams.site_diagrams(sample_playbook, get_labels("id"))}
