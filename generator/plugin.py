@@ -82,9 +82,13 @@ def search_boost(title: str) -> float:
     Material's search scores no field by its length, so "Reach" and "Influencer reach" tie
     for the query "reach", and "Public Relations" with "Head of Public Relations". A boost that
     falls with the title's words lets the exact title win; since `words * boost` still grows
-    with the words, a longer title still wins its own query over a shorter one it contains."""
+    with the words, a longer title still wins its own query over a shorter one it contains.
+    The fall is gentle (1 + 1/words): how much the extra words of a longer title weigh depends
+    on how common they are in the index ("Head of" is in many entries), and with the index
+    cut to what only each page says, 1 + 2/words let "Human Resources" outrank "Head of Human
+    Resources" for the longer title's own query."""
     words = len([word for word in re.split(r"[\s\-]+", title) if word])
-    return round(1 + 2 / max(words, 1), 3)
+    return round(1 + 1 / max(words, 1), 3)
 
 
 class PlaybookConfig(base.Config):
@@ -576,10 +580,17 @@ def _redirect_files(config: MkDocsConfig, files: Files, root: Path, language: st
 def _unindexed(content: str, page: Page, headings: tuple[str, ...]) -> str:
     """Mark the sections under `headings` (plain text), and the sections under those, with
     `data-search-exclude`, which Material's search reads on a heading as "leave this section
-    out" (each heading starts a section of its own, so a sub-heading needs it too)."""
+    out" (each heading starts a section of its own, so a sub-heading needs it too).
+
+    The page's own title (its one `h1`) among `headings` marks its tables instead, which
+    Material's search then skips: the title and the introduction stay findable."""
     if not headings:
         return content
     wanted = set(headings)
+    top = [item for item in page.toc if item.level == 1]
+    if len(top) == 1 and html.unescape(top[0].title) in wanted:
+        content = content.replace("<table>", "<table data-search-exclude>")
+        wanted.discard(html.unescape(top[0].title))
     stack = [(item, False) for item in page.toc]
     while stack:
         item, inside = stack.pop()
