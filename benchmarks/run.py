@@ -175,12 +175,16 @@ def serve_edits(project: Path, config: Path, edits: int = 3) -> float:
             process.wait()
 
 
-SEARCH_JS = """query => new Promise(resolve => {
+SEARCH_JS = """() => {
+  window.playbookShown = null;
   const shown = () => document.querySelector('.md-search-result__item');
-  const done = () => resolve(performance.now() - performance.getEntriesByType('navigation')[0].loadEventEnd);
-  new MutationObserver((_, observer) => { if (shown()) { observer.disconnect(); done(); } })
-    .observe(document.body, {childList: true, subtree: true});
-})"""
+  new MutationObserver((_, observer) => {
+    if (shown()) {
+      observer.disconnect();
+      window.playbookShown = performance.now() - performance.getEntriesByType('navigation')[0].loadEventEnd;
+    }
+  }).observe(document.body, {childList: true, subtree: true});
+}"""
 
 
 def browser_search(site: Path, query: str) -> float:
@@ -199,16 +203,16 @@ def browser_search(site: Path, query: str) -> float:
             for _ in range(3):
                 page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
                 page.goto(base, wait_until="load")
-                found = page.evaluate_handle(SEARCH_JS, query)
+                page.evaluate(SEARCH_JS)
                 box = page.locator("input.md-search__input")
-                page.locator("label.md-search__icon, .md-header__button[for=__search]").first.click()
-                for _attempt in range(100):
+                box.click()
+                for _attempt in range(300):
                     box.fill(query[:-1])
-                    box.press(query[-1])
-                    if page.locator(".md-search-result__item").count():
+                    box.press(query[-1])  # Material searches on key events
+                    if page.evaluate("window.playbookShown") is not None:
                         break
                     page.wait_for_timeout(100)
-                best = min(best, float(found.json_value()))
+                best = min(best, float(page.evaluate("window.playbookShown")))
                 page.context.close()
         finally:
             browser.close()

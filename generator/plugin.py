@@ -410,7 +410,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return pagecache.digest(
             pagecache.code_fingerprint(),
             pagecache.config_digest(config),
-            pagecache.folder_stamps(config.theme.dirs),
+            pagecache.theme_stamps(config.theme.dirs),
             _nav_items(nav.items),
             titles,
             [(f.src_uri, f.dest_uri, f.url) for f in files],

@@ -52,7 +52,8 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
         sys.path.remove(str(REPO / "benchmarks"))
     base = tmp_path_factory.mktemp("synthetic")
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("  - playbook ", "  - playbook:\n      diagrams: false\n    #", 1)
+    config, found = re.subn(r"(?m)^  - playbook\b.*$", "  - playbook:\n      diagrams: false", config, count=1)
+    assert found == 1
     config = config.replace("extra_css:\n  - stylesheets/playbook.css\n", "")
     project = synth.write(300, base / "project", mkdocs_yml=config)
     build_site(project, base / "site")
