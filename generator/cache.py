@@ -48,6 +48,9 @@ class Cache:
         self._last: tuple[Hashable, Any] | None = None
         self.folder: Path | None = None
         """Where the last output is kept between processes; None keeps it in memory only."""
+        self.write_output = True
+        """Whether a new output is written to `folder` (a `serve` session keeps it in memory:
+        pickling it on every save would cost the preview time)."""
 
     # -- files
 
@@ -108,7 +111,7 @@ class Cache:
             return kept  # type: ignore[no-any-return]
         value = make()
         self._last = (key, value) if keep(value) else None
-        if self._last is not None:
+        if self._last is not None and self.write_output:
             self._write_output(key, value)
         return value
 

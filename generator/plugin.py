@@ -433,6 +433,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def _generate(self) -> Output:
         cache_dir = self.config.cache_dir
         self.cache.folder = self._cache_folder()
+        self.cache.write_output = not self.serving
         try:
             return generate(
                 self.root,
