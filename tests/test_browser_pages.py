@@ -110,6 +110,11 @@ def search_all(page, base: str, wanted: dict[str, set[str]]) -> list[tuple[str, 
     box.click()
     missed = []
     for title, paths in sorted(wanted.items()):
+        # the last query's results go first, so that they are never read as this one's
+        # (on a busy machine the worker answers late)
+        box.fill("")
+        box.press("Backspace")
+        page.wait_for_function("!document.querySelector('.md-search-result__item')", timeout=10_000)
         for attempt in range(6):  # a query typed before the index is ready is dropped: type it again
             box.fill(title[:-1])
             box.press(title[-1])  # Material searches on key events, not on `fill` alone
