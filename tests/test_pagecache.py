@@ -141,3 +141,20 @@ def test_a_key_is_the_same_in_every_process() -> None:
     runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
             for _ in range(2)}
     assert len(runs) == 1
+
+
+def test_build_v_reports_the_cache_folder(tmp_path: Path) -> None:
+    from generator.cli import _cache_report, _read_mkdocs_yml
+
+    root = copy_project(REPO, tmp_path / "project")
+    config = root / "mkdocs.yml"
+    assert _cache_report(config, _read_mkdocs_yml(config)).startswith("cache: .cache/playbook holds 0.0 MB of at most 500 MB")
+    (root / ".cache" / "playbook" / "pages").mkdir(parents=True)
+    (root / ".cache" / "playbook" / "pages" / "x.page").write_bytes(b"x" * 2_500_000)
+    assert "holds 2.5 MB" in _cache_report(config, _read_mkdocs_yml(config))
+    # the intranet configuration inherits the plugins
+    intranet = root / "mkdocs-intranet.yml"
+    shutil.copy2(REPO / "mkdocs-intranet.yml", intranet)
+    assert "holds 2.5 MB" in _cache_report(intranet, _read_mkdocs_yml(intranet))
+    config.write_text(config.read_text(encoding="utf-8").replace("cache_dir: .cache/playbook", "diagrams: true"))
+    assert _cache_report(config, _read_mkdocs_yml(config)).startswith("cache: none")
