@@ -406,7 +406,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         titles = []
         for page in nav.pages:  # their titles are in every page's navigation
             generated = output.pages.get(page.file.src_uri)
-            titles.append(generated.title if generated else Path(page.file.abs_src_path or "").read_bytes().hex())
+            source = page.file.abs_src_path  # a hand-written page's title is in its text
+            titles.append(generated.title if generated or not source else pagecache.digest(Path(source).read_bytes().hex()))
         return pagecache.digest(
             pagecache.code_fingerprint(),
             pagecache.config_digest(config),
