@@ -5,10 +5,19 @@ Nothing in the generator keeps state between calls on its own. Whoever runs buil
 diagram renderer); the mkdocs plugin keeps one for the life of its instance, so a `serve`
 rebuild re-reads only the YAML files that changed and redraws only the diagrams whose DOT
 text changed. A call without a cache does all the work and keeps nothing.
+
+With a `folder` (the plugin's `cache_dir`), the last whole output is also kept on disk, so
+that the next `playbook build` of an unchanged project (same files by size and modification
+time, same options, same day and git days, same version of our code) reads it back instead
+of generating again. Only the last one is kept. It is a pickle: the folder is the project's
+own, written by this code, and as trusted as the code itself.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -37,6 +46,11 @@ class Cache:
         self._environment: jinja2.Environment | None = None
         self._engines: dict[str, Engine] = {}
         self._last: tuple[Hashable, Any] | None = None
+        self.folder: Path | None = None
+        """Where the last output is kept between processes; None keeps it in memory only."""
+        self.write_output = True
+        """Whether a new output is written to `folder` (a `serve` session keeps it in memory:
+        pickling it on every save would cost the preview time)."""
 
     # -- files
 
@@ -91,6 +105,44 @@ class Cache:
         again when the key changes; an output `keep` refuses (one with errors) is not kept."""
         if self._last is not None and self._last[0] == key:
             return self._last[1]  # type: ignore[no-any-return]
+        kept = self._read_output(key)
+        if kept is not None:
+            self._last = (key, kept)
+            return kept  # type: ignore[no-any-return]
         value = make()
         self._last = (key, value) if keep(value) else None
+        if self._last is not None and self.write_output:
+            self._write_output(key, value)
         return value
+
+    def _output_path(self, key: Hashable) -> Path | None:
+        if self.folder is None:
+            return None
+        from .pagecache import code_fingerprint
+
+        name = hashlib.sha256(f"{code_fingerprint()}\0{key!r}".encode()).hexdigest()
+        return self.folder / "output" / f"{name}.pickle"
+
+    def _read_output(self, key: Hashable) -> Any:
+        path = self._output_path(key)
+        if path is None or not path.is_file():
+            return None
+        try:
+            return pickle.loads(path.read_bytes())
+        except Exception:  # noqa: BLE001 - a damaged or older file is a miss: generate again
+            return None
+
+    def _write_output(self, key: Hashable, value: Any) -> None:
+        path = self._output_path(key)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for old in path.parent.glob("*.pickle"):  # only the last output is kept
+                if old != path:
+                    old.unlink()
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, path)
+        except OSError:  # a cache that cannot be written costs time, never the build
+            pass

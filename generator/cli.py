@@ -457,9 +457,11 @@ def _say_end_of_life() -> None:
 @click.option("-s", "--strict", is_flag=True, help="Fail on warnings, in the YAML and in the site.")
 @site_dir_option
 @click.option("-q", "--quiet", is_flag=True, help="Print errors and warnings only.")
+@click.option("-v", "--verbose", is_flag=True, help="Also say how much the cache folder holds.")
 @click.option("--dirty", is_flag=True, hidden=True, callback=lambda ctx, param, value: _no_dirty(value))
 def build_command(
-    config_file: str | None, site_engine: str | None, strict: bool, site_dir: str | None, quiet: bool, dirty: bool
+    config_file: str | None, site_engine: str | None, strict: bool, site_dir: str | None, quiet: bool,
+    verbose: bool, dirty: bool,
 ) -> None:
     """Validate the YAML and build the site into a new folder, swapped in only when it passed.
 
@@ -488,6 +490,27 @@ def build_command(
             click.echo(f"build failed; {target} was left as it was", err=True)
             sys.exit(status)
         swap_in(work, real, "playbook build")
+    if verbose:
+        click.echo(_cache_report(config, settings), err=True)
+
+
+def _cache_report(config: Path, settings: dict[str, Any]) -> str:
+    """One line on the playbook plugin's cache folder: where, how full, how to empty it."""
+    from .pagecache import DEFAULT_SIZE_MB, folder_size
+
+    if "plugins" not in settings and isinstance(settings.get("INHERIT"), str):  # as mkdocs-intranet.yml
+        settings = _read_mkdocs_yml(config.parent / settings["INHERIT"])
+    options: dict[str, Any] = {}
+    for plugin in settings.get("plugins") or []:
+        if isinstance(plugin, dict) and isinstance(plugin.get("playbook"), dict):
+            options = plugin["playbook"]
+    if not isinstance(options.get("cache_dir"), str):
+        return "cache: none (set cache_dir under the playbook plugin to build only what changed)"
+    folder = config.parent / options["cache_dir"]
+    limit = options.get("cache_size", DEFAULT_SIZE_MB)
+    size = folder_size(folder) if folder.is_dir() else 0
+    return (f"cache: {options['cache_dir']} holds {size / 1e6:.1f} MB of at most {limit} MB "
+            "(safe to delete: the next build renders every page)")
 
 
 @main.command("stale")

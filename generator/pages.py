@@ -88,10 +88,13 @@ class Page:
     """Keys of the diagrams whose placeholder (`diagram_slot`) is in `markdown`."""
     unindexed: tuple[str, ...] = ()
     """Headings (plain text) of the sections that only repeat other pages (hand-offs shown on
-    the workflow pages, "Referenced by", the RACI matrix): a site's search leaves them out, so
-    that a search leads to the page that holds the answer (the plugin marks each heading with
-    Material's `data-search-exclude`). The one list of what is not indexed, for relevance and
-    for the index's size alike."""
+    the workflow pages, "Referenced by", the RACI matrix, lists of linked entities, diagrams):
+    a site's search leaves them out, so that a search leads to the page that holds the answer
+    (the plugin marks each heading with Material's `data-search-exclude`). A page that lists
+    its own title keeps its title and introduction in the index but leaves out its tables (the
+    index pages: one row per entity, each of which has its page). The one list of what is not
+    indexed, for relevance and for the index's size alike: no single search entry grows with
+    the organization."""
 
 
 def page_path(entity: Entity) -> str:
@@ -498,7 +501,10 @@ class Renderer:
             open_positions=sum(1 for r in self.playbook.roles.values() if r.headcount == 0),
         )
         shown = (overview,) if overview else ()
-        return Page(here, organization.label, markdown, source=organization.path, index=True, diagrams=shown)
+        return Page(
+            here, organization.label, markdown, source=organization.path, index=True, diagrams=shown,
+            unindexed=(self.labels("structure"), self.labels("workload")),  # the departments again, one line each
+        )
 
     def org_chart_page(self, organization: Organization, key: str) -> Page:
         """The full org chart on a page of its own, without sidebars, so it has the width."""
@@ -514,7 +520,8 @@ class Renderer:
             department,
             "department.md.j2",
             diagram=diagram_key(department),
-            unindexed=(self.labels("handoffs"),),
+            unindexed=(self.labels("handoffs"), self.labels("roles_title"), self.labels("duties"),
+                       self.labels("channels_run"), self.labels("department_chart")),
             department=department,
             parent=self.playbook.departments.get(department.parent or ""),
             lead=self.playbook.roles.get(department.lead or ""),
@@ -533,7 +540,9 @@ class Renderer:
             role,
             "role.md.j2",
             diagram=diagram_key(role),
-            unindexed=(self.labels("handoffs"),),
+            # duties, accounts and themes repeat the objectives', channels' and themes' pages
+            unindexed=(self.labels("handoffs"), self.labels("duties"), self.labels("channels_run"),
+                       self.labels("themes_owned"), self.labels("role_chart")),
             role=role,
             department=self.playbook.departments.get(role.department),
             manager=self.playbook.roles.get(role.reports_to or ""),
@@ -552,6 +561,8 @@ class Renderer:
             objective,
             "objective.md.j2",
             diagram=diagram_key(objective),
+            unindexed=(self.labels("themes_title"), self.labels("channels_title"), self.labels("workflows_title"),
+                       self.labels("raci_chart")),
             objective=objective,
             raci={letter: raci_parties(objective, letter) for letter in RACI_LETTERS},
             kpis=[(kpi, self.playbook.metrics.get(kpi.metric)) for kpi in objective.kpis],
@@ -566,7 +577,7 @@ class Renderer:
 
     def channel_page(self, channel: Channel) -> Page:
         themes = self.facts.themes_on.get(channel.id, [])
-        return self.entity_page(channel, "channel.md.j2", channel=channel, themes=themes)
+        return self.entity_page(channel, "channel.md.j2", unindexed=(self.labels("themes_carried"),), channel=channel, themes=themes)
 
     def metric_page(self, metric: Metric) -> Page:
         return self.entity_page(metric, "metric.md.j2", metric=metric, users=self.facts.kpi_users(metric))
@@ -575,7 +586,8 @@ class Renderer:
         steps = list(enumerate(workflow.steps, start=1))
         runs = [(stage, [steps[n - 1] for n in numbers]) for stage, numbers in workflow.stage_runs()]
         return self.entity_page(
-            workflow, "workflow.md.j2", diagram=diagram_key(workflow), workflow=workflow, steps=steps, runs=runs
+            workflow, "workflow.md.j2", diagram=diagram_key(workflow), unindexed=(self.labels("workflow_chart"),),
+            workflow=workflow, steps=steps, runs=runs,
         )
 
     def index_pages(self) -> list[Page]:
@@ -590,7 +602,8 @@ class Renderer:
             markdown = self.render(f"{name}.md.j2", here, diagram=key, **context)
             indexes.append(
                 Page(
-                    here, self.labels(title_key), markdown, index=True, diagrams=(key,) if key else (), unindexed=unindexed
+                    here, self.labels(title_key), markdown, index=True, diagrams=(key,) if key else (),
+                    unindexed=(self.labels(title_key), *unindexed),
                 )
             )
 
@@ -630,7 +643,7 @@ class Renderer:
             "coordination",
             "coordination_title",
             diagram="coordination",
-            unindexed=(self.labels("handoffs_between"),),
+            unindexed=(self.labels("handoffs_between"), self.labels("coordination_matrix"), self.labels("shared_objectives")),
             hub=playbook.departments.get(playbook.organization.hub or "") if playbook.organization else None,
             handovers=facts.department_handoffs(),
             objectives=[(o, facts.departments_in(o)) for o in objectives],

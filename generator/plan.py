@@ -204,5 +204,11 @@ def calendar_context(playbook: Playbook, labels: Labels, day: datetime.date) -> 
 def calendar_page(playbook: Playbook, labels: Labels, day: datetime.date, cache: Cache | None = None) -> Page:
     """The calendar page for the week and month of `day`."""
     renderer = Renderer(playbook, labels, cache=cache)
-    markdown = renderer.render("calendar.md.j2", PAGE_PATH, **calendar_context(playbook, labels, day))
-    return Page(PAGE_PATH, labels("calendar_title"), markdown, index=True)
+    context = calendar_context(playbook, labels, day)
+    markdown = renderer.render("calendar.md.j2", PAGE_PATH, **context)
+    # the week and month views repeat the themes' cadences, and grow with them: not indexed
+    views = (
+        labels("calendar_week", first=context["week_first"], last=context["week_last"], n=context["week_count"]),
+        labels("calendar_month", month=context["month_name"], n=context["month_count"]),
+    )
+    return Page(PAGE_PATH, labels("calendar_title"), markdown, index=True, unindexed=views)

@@ -39,17 +39,18 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url, nest_paths
+from mkdocs.utils import get_build_date, get_relative_url, nest_paths
 
-from . import redirects, review, targets
+from . import pagecache, redirects, review, targets
 from .cache import Cache
 from .diagrams.render import relative, retarget
 from .engine import ENGINES
@@ -91,9 +92,13 @@ def search_boost(title: str) -> float:
     Material's search scores no field by its length, so "Reach" and "Influencer reach" tie
     for the query "reach", and "Public Relations" with "Head of Public Relations". A boost that
     falls with the title's words lets the exact title win; since `words * boost` still grows
-    with the words, a longer title still wins its own query over a shorter one it contains."""
+    with the words, a longer title still wins its own query over a shorter one it contains.
+    The fall is gentle (1 + 1/words): how much the extra words of a longer title weigh depends
+    on how common they are in the index ("Head of" is in many entries), and with the index
+    cut to what only each page says, 1 + 2/words let "Human Resources" outrank "Head of Human
+    Resources" for the longer title's own query."""
     words = len([word for word in re.split(r"[\s\-]+", title) if word])
-    return round(1 + 2 / max(words, 1), 3)
+    return round(1 + 1 / max(words, 1), 3)
 
 
 class PlaybookConfig(base.Config):
@@ -104,7 +109,10 @@ class PlaybookConfig(base.Config):
     engine = c.Choice(ENGINES, default="auto")
     """Graphviz to draw with: `system` (the dot program), `pure` (the graphviz-pure wheel) or `auto`."""
     cache_dir = c.Optional(c.Type(str))
-    """Folder to keep rendered diagrams in between runs, relative to mkdocs.yml; none by default."""
+    """Folder to keep rendered diagrams and pages in between runs, relative to mkdocs.yml (the
+    shipped configuration says `.cache/playbook`); none by default. Safe to delete."""
+    cache_size = c.Type(int, default=pagecache.DEFAULT_SIZE_MB)
+    """The cache folder's size limit in megabytes: past it, the least recently used files go."""
     diagrams = c.Type(bool, default=True)
     """Draw the diagrams; `false` builds the pages without them (a faster preview)."""
     review = c.Type(bool, default=True)
@@ -131,11 +139,14 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.serving = False
         self.good_pages: tuple[str, ...] = ()
         """Paths of the generated pages of the last build without errors (while serving)."""
+        self.pages = pagecache.PageCache(None)
+        self.render = _Rendering()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook makes mkdocs keep this one instance across `serve` rebuilds,
         # so the session's one cache survives them.
         self.cache = Cache()
+        self.pages = pagecache.PageCache(None)
         # While serving, YAML errors give pages that list them instead of a failed build:
         # mkdocs' server holds every request until a build succeeds ("stuck").
         self.serving = command == "serve"
@@ -161,6 +172,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # the last good site in place.
         self.output = self._generate()
         self._report(self.output)
+        self._start_page_cache()
         if not self.output.result.errors:
             self.good_pages = tuple(self.output.pages)
         docs_dir = Path(config.docs_dir)
@@ -231,9 +243,32 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 # mkdocs types `parent` as a Section; a Page has everything mkdocs and Material
                 # ask of a parent (`active`, `ancestors`, `title`, `url`, `children`)
                 file.page.parent = parent  # type: ignore[assignment]
+        self.render.site_key = self._site_key(nav, config, files)
         return nav
 
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Add the trivial template that pages from the cache are "rendered" with."""
+        loaders = env.loader.loaders if isinstance(env.loader, jinja2.ChoiceLoader) else []
+        if not any(isinstance(loader, jinja2.DictLoader) and CACHED_TEMPLATE in loader.mapping for loader in loaders):
+            env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_TEMPLATE: ""}), env.loader])
+        return env
+
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        key = self._page_key(markdown, page)
+        markdown = self._page_markdown(markdown, page)
+        if key is None:
+            return markdown
+        entry = self.pages.get(key)
+        if entry is None:
+            self.render.missed[page.file.src_uri] = key
+            self.render.current = page.file.src_uri
+            return markdown
+        # from the cache: nothing to convert, nothing to lay out (see pagecache.py)
+        self.render.hits[page.file.src_uri] = entry
+        page.meta["template"] = CACHED_TEMPLATE
+        return ""
+
+    def _page_markdown(self, markdown: str, page: Page) -> str:
         if self.output is not None and self.output.result.errors and not page.file.generated_by:
             # serving a playbook with errors: a hand-written page says so and where to look
             link = posixpath.relpath(PROBLEMS_PATH, posixpath.dirname(page.file.src_uri) or ".")
@@ -259,6 +294,13 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return markdown
 
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        self.render.current = None
+        entry = self.render.hits.get(page.file.src_uri)
+        if entry is not None:  # what the page's rendering told MkDocs' anchor check
+            page.present_anchor_ids = set(entry.anchors)
+            if entry.links:
+                page.links_to_anchors = {files.src_uris[path]: dict(links) for path, links in entry.links.items()}
+            return ""
         generated = self.output.pages.get(page.file.src_uri) if self.output else None
         if HOME_START in html_text and not page.file.generated_by:
             # the role list repeats every role's title: search leads to the role's own page
@@ -276,7 +318,48 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             )
         return cleaned
 
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+    @event_priority(100)
+    def _before_search(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
+        """Note where the search plugin's entries for this page will start."""
+        entries = self.render.search_entries
+        if entries is not None:
+            self.render.search_start = len(entries)
+        if page.file.src_uri in self.render.missed:
+            self.render.current = page.file.src_uri
+        return context
+
+    @event_priority(-100)
+    def _after_search(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Navigation) -> Any:
+        """A page from the cache gets its kept search entries in place of the empty page's."""
+        entries, start = self.render.search_entries, self.render.search_start
+        entry = self.render.hits.get(page.file.src_uri)
+        if entries is not None and entry is not None:
+            del entries[start:]
+            entries.extend(entry.search)
+        elif entries is not None and page.file.src_uri in self.render.missed:
+            self.render.search[page.file.src_uri] = [dict(e) for e in entries[start:]]
+        return context
+
+    on_page_context = CombinedEvent(_before_search, _after_search)
+
+    @event_priority(-100)
+    def _keep_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Last of all `on_post_page` handlers: hand back a kept page, or keep a rendered one."""
+        src = page.file.src_uri
+        self.render.current = None
+        entry = self.render.hits.get(src)
+        if entry is not None:
+            return entry.html
+        key = self.render.missed.get(src)
+        if key is not None and src not in self.render.tainted:
+            links = {f.src_uri: dict(anchors) for f, anchors in (page.links_to_anchors or {}).items()}
+            anchors = sorted(page.present_anchor_ids or ())
+            self.pages.put(key, pagecache.Entry(output, self.render.search.pop(src, []), anchors, links))
+        return output
+
+    def _fill_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if page.file.src_uri in self.render.hits:
+            return output
         generated = self.output.pages.get(page.file.src_uri) if self.output else None
         if generated is not None and generated.diagrams and page.file.generated_by:
             figures, here = self.output.figures, page.file.src_uri  # type: ignore[union-attr]
@@ -292,6 +375,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         marker = '<div class="md-search" data-md-component="search" role="dialog">'
         label = html_text(get_labels(self.language)("search_dialog"))
         return output.replace(marker, marker[:-1] + f' aria-label="{label}">', 1)
+
+    on_post_page = CombinedEvent(_fill_page, _keep_page)
 
     # -- the parts
 
@@ -322,9 +407,79 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         site_dir = Path(config.site_dir)
         if not targets.made_here(site_dir):
             targets.mark(site_dir, "mkdocs build with the playbook plugin")
+        self._finish_page_cache()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.render.stop()
+
+    # -- the page cache (pagecache.py)
+
+    def _cache_folder(self) -> Path | None:
+        return (self.root / self.config.cache_dir) if self.config.cache_dir else None
+
+    def _start_page_cache(self) -> None:
+        folder = self._cache_folder()
+        pages = folder / "pages" if folder is not None else None
+        if self.pages.folder != pages:
+            self.pages = pagecache.PageCache(pages)
+        self.pages.hits = self.pages.misses = 0
+        self.render.stop()
+        self.render = _Rendering()
+        self.render.start()
+
+    def _finish_page_cache(self) -> None:
+        self.render.stop()
+        if self.render.site_key is None:
+            return
+        log.info(f"{self.pages.hits} pages from the page cache, {self.pages.misses} rendered")
+        folder = self._cache_folder()
+        if folder is not None and folder.is_dir():
+            size = pagecache.prune(folder, self.config.cache_size * 1_000_000)
+            log.debug(f"cache folder {_shown(folder, self.root)}: {size / 1e6:.1f} MB")
+
+    def _site_key(self, nav: Navigation, config: MkDocsConfig, files: Files) -> str | None:
+        """What every page's key shares (see pagecache.py), or None when pages are not cached:
+        a playbook with errors, or a plugin whose page hooks we do not know."""
+        output = self.output
+        if output is None or output.result.errors or not set(config.plugins) <= pagecache.ALLOWED_PLUGINS:
+            return None
+        searches = [p for name, p in config.plugins.items() if name.endswith("search")]
+        entries = getattr(getattr(searches[0], "search_index", None), "entries", None) if searches else None
+        if searches and not isinstance(entries, list):
+            return None
+        self.render.search_entries = entries
+        titles = []
+        for page in nav.pages:  # their titles are in every page's navigation
+            generated = output.pages.get(page.file.src_uri)
+            source = page.file.abs_src_path  # a hand-written page's title is in its text
+            titles.append(generated.title if generated or not source else pagecache.digest(Path(source).read_bytes().hex()))
+        return pagecache.digest(
+            pagecache.code_fingerprint(),
+            pagecache.config_digest(config),
+            pagecache.theme_stamps(config.theme.dirs),
+            _nav_items(nav.items),
+            titles,
+            [(f.src_uri, f.dest_uri, f.url) for f in files],
+            get_build_date(),
+        )
+
+    def _page_key(self, markdown: str, page: Page) -> str | None:
+        """The page's own part of its key (see pagecache.py); None for a page not cached."""
+        generated = self.output.pages.get(page.file.src_uri) if self.output else None
+        if self.render.site_key is None or generated is None or not page.file.generated_by:
+            return None
+        figures = self.output.figures  # type: ignore[union-attr]
+        place = [(item.title, getattr(item, "url", None)) for item in page.ancestors]
+        around = [(p.title, p.url) if p else None for p in (page.previous_page, page.next_page)]
+        return pagecache.digest(
+            self.render.site_key, page.file.src_uri, markdown, page.edit_url, generated.unindexed,
+            place, around, [figures.get(key) for key in generated.diagrams],
+        )
 
     def _generate(self) -> Output:
         cache_dir = self.config.cache_dir
+        self.cache.folder = self._cache_folder()
+        self.cache.write_output = not self.serving
         try:
             return generate(
                 self.root,
@@ -425,6 +580,51 @@ def _maintainers(pages: list[Any], title: str) -> list[Any]:
     return [{title: flat}]
 
 
+CACHED_TEMPLATE = "playbook/cached-page.html"
+"""The empty template a page from the cache is rendered with: its HTML is the kept one."""
+
+
+class _Rendering:
+    """One build's use of the page cache: which pages came from it, which were rendered (with
+    their keys), and the search plugin's entries; warnings logged while a page renders keep
+    it out of the cache, so that the next build shows them again."""
+
+    def __init__(self) -> None:
+        self.site_key: str | None = None
+        self.hits: dict[str, pagecache.Entry] = {}
+        self.missed: dict[str, str] = {}
+        self.search: dict[str, list[dict[str, Any]]] = {}
+        self.search_entries: list[dict[str, Any]] | None = None
+        self.search_start = 0
+        self.current: str | None = None
+        self.tainted: set[str] = set()
+        self._handler: logging.Handler | None = None
+
+    def start(self) -> None:
+        rendering = self
+
+        class Warnings(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                if rendering.current is not None:
+                    rendering.tainted.add(rendering.current)
+
+        self._handler = Warnings(logging.WARNING)
+        logging.getLogger("mkdocs").addHandler(self._handler)
+
+    def stop(self) -> None:
+        if self._handler is not None:
+            logging.getLogger("mkdocs").removeHandler(self._handler)
+            self._handler = None
+
+
+def _nav_items(items: Any) -> list[Any]:
+    """The navigation as plain data: each item's kind, title, URL and children."""
+    return [
+        (type(item).__name__, item.title, getattr(item, "url", None), _nav_items(getattr(item, "children", None) or []))
+        for item in items
+    ]
+
+
 def _redirect_files(config: MkDocsConfig, files: Files, root: Path, language: str) -> list[File]:
     """A page at each old address in redirects.yml that sends the reader on to the new page
     (validation has reported redirects to no page, and old addresses that are pages again)."""
@@ -456,10 +656,17 @@ def _sanitized_home(content: str) -> str:
 def _unindexed(content: str, page: Page, headings: tuple[str, ...]) -> str:
     """Mark the sections under `headings` (plain text), and the sections under those, with
     `data-search-exclude`, which Material's search reads on a heading as "leave this section
-    out" (each heading starts a section of its own, so a sub-heading needs it too)."""
+    out" (each heading starts a section of its own, so a sub-heading needs it too).
+
+    The page's own title (its one `h1`) among `headings` marks its tables instead, which
+    Material's search then skips: the title and the introduction stay findable."""
     if not headings:
         return content
     wanted = set(headings)
+    top = [item for item in page.toc if item.level == 1]
+    if len(top) == 1 and html.unescape(top[0].title) in wanted:
+        content = content.replace("<table>", "<table data-search-exclude>")
+        wanted.discard(html.unescape(top[0].title))
     stack = [(item, False) for item in page.toc]
     while stack:
         item, inside = stack.pop()

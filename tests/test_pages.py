@@ -303,8 +303,8 @@ def assert_no_markup_from_data(html: str) -> None:
         assert tag in ALLOWED_TAGS, (tag, html)
         for name, value in attrs:
             assert not name.startswith("on"), (tag, name, html)
-            if name == "data-search-exclude":  # ours: the plugin marks unindexed sections' headings
-                assert tag in ("h2", "h3", "h4", "h5", "h6") and not value, (tag, html)
+            if name == "data-search-exclude":  # ours: the plugin marks unindexed sections' headings, index pages' tables
+                assert tag in ("h2", "h3", "h4", "h5", "h6", "table") and not value, (tag, html)
                 continue
             assert name in ("href", "id", "class", "style", "role", "aria-label", "title", "align", "scope"), (tag, name, html)
             if name == "href":

@@ -1,0 +1,277 @@
+"""The page cache: each generated page's final HTML and search entries, kept by a key of
+everything that goes into them, so that a build renders only the pages whose inputs changed.
+
+MkDocs renders every page on every build (Markdown, then the theme's template, then the search
+plugin parses the HTML again): 80% of a build. The plugin's hooks (see `plugin.py`) skip that
+work for a generated page whose key is in the cache: the page's Markdown becomes empty, its
+template a trivial one of ours, and `on_post_page` hands back the HTML kept from the build that
+rendered it; its search entries go back into the search plugin's index in their place, and its
+anchors and links to anchors back onto the page for MkDocs' anchor check. The search index and
+the sitemap are therefore always complete and byte-identical to a clean build's (MkDocs'
+`--dirty` wrote an index of only the rebuilt pages). A full build still writes a fresh folder.
+
+**The key of a page** is a SHA-256 of two parts.
+
+The *site key* covers what every page shares:
+- this cache's format and the generator's own code (every file of the `generator` package, by
+  content), MkDocs' version;
+- the whole resolved configuration (`_canonical` of every setting, plugins with their options):
+  `site_url`, `use_directory_urls`, the theme's `language` and features, `extra`, Markdown
+  extensions, the playbook plugin's `today` and `review`;
+- the theme: the name, size and modification time of every file in its folders (`custom_dir`,
+  the overrides, the installed theme's templates and partials) and the installed Material's
+  version, so an edited template or a theme upgrade changes it;
+- the navigation (every item's kind, title and URL, nested) and every file of the site with its
+  URL: pages link to each other, so adding, removing or moving a page renders every page again;
+- the build day (`mkdocs.utils.get_build_date`, which the templates and sitemap may print).
+
+The *page key* adds what is the page's own: its path, its Markdown as generated (which holds
+everything that comes from the YAML, the review dates and git days, and the labels in the
+site's language), its edit URL, the headings left out of search, its place (ancestors, previous
+and next page) and the HTML of every diagram that `on_post_page` puts into it.
+
+A change to the configuration, the theme, the templates, our code or the navigation therefore
+changes every page's key: a full build. Nothing else reaches a page: the HTML of a page is made
+from exactly these by MkDocs, the theme and our hooks, and the cache is used only when the
+configured plugins are ones whose page output we know (`ALLOWED_PLUGINS`); with another plugin
+every page is rendered.
+
+A page that logged a warning while it was rendered is not kept, so that every warning (and
+`--strict`) is seen again on the next build.
+
+On disk (`cache_dir` of the plugin, `pages/` inside it), one compressed file per key; in memory,
+the same compressed entries for a `serve` session. The folder is safe to delete and bounded:
+`prune` removes the least recently used files once the folder passes its size limit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+"""Changes whenever what an entry holds changes: older entries are then never read."""
+
+ALLOWED_PLUGINS = frozenset({"search", "material/search", "playbook", "offline", "material/offline"})
+"""Plugins whose page hooks we know: the search plugin indexes a page in `on_page_context`
+(its entries are kept and restored), the offline plugin works on the written site after the
+build. With any other plugin every page is rendered."""
+
+MEMORY_LIMIT = 64_000_000
+"""Bytes of compressed entries a `serve` session keeps in memory (a page is about 10 KB)."""
+
+DEFAULT_SIZE_MB = 500
+"""The cache folder's default size limit (the plugin's `cache_size`), in megabytes."""
+
+
+@dataclass
+class Entry:
+    """What a page's rendering left that the next build needs."""
+
+    html: str
+    """The page's final HTML, as written to the site."""
+    search: list[dict[str, Any]] = field(default_factory=list)
+    """The entries the search plugin made of the page, in its order."""
+    anchors: list[str] = field(default_factory=list)
+    """The ids in the page's HTML (`Page.present_anchor_ids`), for other pages' links to them."""
+    links: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Links to anchors in other pages, by the linked file's path (`Page.links_to_anchors`)."""
+
+    def pack(self) -> bytes:
+        data = {"html": self.html, "search": self.search, "anchors": self.anchors, "links": self.links}
+        return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
+
+    @classmethod
+    def unpack(cls, data: bytes) -> Entry:
+        found = json.loads(zlib.decompress(data).decode("utf-8"))
+        return cls(found["html"], found["search"], found["anchors"], found["links"])
+
+
+class PageCache:
+    """Entries by page key: in memory for the session, and in `folder` when there is one."""
+
+    def __init__(self, folder: Path | None, memory_limit: int = MEMORY_LIMIT) -> None:
+        self.folder = folder
+        self.memory_limit = memory_limit
+        self._memory: dict[str, bytes] = {}
+        self._memory_size = 0
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: str) -> Entry | None:
+        data = self._memory.get(key)
+        if data is None and self.folder is not None:
+            path = self._path(key)
+            try:
+                data = path.read_bytes()
+                os.utime(path)  # most recently used: pruned last
+            except OSError:
+                data = None
+        if data is None:
+            self.misses += 1
+            return None
+        try:
+            entry = Entry.unpack(data)
+        except (ValueError, KeyError, zlib.error):  # a damaged file is a miss, rendered again
+            self.misses += 1
+            return None
+        self._remember(key, data)
+        self.hits += 1
+        return entry
+
+    def put(self, key: str, entry: Entry) -> None:
+        data = entry.pack()
+        self._remember(key, data)
+        if self.folder is None:
+            return
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        except OSError:  # a cache that cannot be written costs time, never the build
+            pass
+
+    def _remember(self, key: str, data: bytes) -> None:
+        if key in self._memory:
+            return
+        self._memory[key] = data
+        self._memory_size += len(data)
+        for old in list(self._memory):
+            if self._memory_size <= self.memory_limit:
+                break
+            self._memory_size -= len(self._memory.pop(old))
+
+    def _path(self, key: str) -> Path:
+        assert self.folder is not None
+        return self.folder / key[:2] / f"{key[2:]}.page"
+
+
+def folder_size(folder: Path) -> int:
+    """Bytes in the files under `folder`."""
+    return sum(size for _path, size, _mtime in _files(folder))
+
+
+def prune(folder: Path, limit: int) -> int:
+    """Remove the least recently used files under `folder` until it holds at most `limit`
+    bytes; the bytes it holds after."""
+    files = sorted(_files(folder), key=lambda item: item[2])
+    total = sum(size for _path, size, _mtime in files)
+    for path, size, _mtime in files:
+        if total <= limit:
+            break
+        if path.name == "CACHEDIR.TAG":
+            continue
+        try:
+            path.unlink()
+            total -= size
+        except OSError:
+            pass
+    return total
+
+
+def _files(folder: Path) -> Iterator[tuple[Path, int, float]]:
+    for dirpath, _dirnames, filenames in os.walk(folder):
+        for name in filenames:
+            path = Path(dirpath) / name
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            yield path, stat.st_size, stat.st_mtime
+
+
+def digest(*parts: Any) -> str:
+    """SHA-256 of `parts` in their canonical JSON form."""
+    text = json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_canonical)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@cache
+def code_fingerprint() -> str:
+    """A digest of every file of the generator package (its code, templates, labels and
+    assets) and of the Python and MkDocs versions: a new version of ours renders every page."""
+    import mkdocs
+
+    package = Path(__file__).parent
+    hasher = hashlib.sha256(f"{FORMAT}\0{sys.version}\0{mkdocs.__version__}".encode())
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        hasher.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0")
+        hasher.update(path.read_bytes())
+    return hasher.hexdigest()
+
+
+def theme_stamps(folders: Iterable[str]) -> list[Any]:
+    """The theme's files (its templates, partials, overrides) with their sizes and
+    modification times. In an installed theme (under site-packages) only what is not icons
+    or assets is stamped, with the installed Material's version for those: walking its
+    10,000 icons took seconds on every build."""
+    stamps: list[Any] = [_version("mkdocs-material")]
+    for folder in folders:
+        installed = bool({"site-packages", "dist-packages"} & set(Path(folder).parts))
+        for dirpath, dirnames, filenames in os.walk(folder):
+            if installed:
+                dirnames[:] = [d for d in dirnames if not d.startswith(".") and d != "assets"]
+            dirnames.sort()
+            for name in sorted(filenames):
+                try:
+                    stat = os.stat(os.path.join(dirpath, name))
+                except OSError:
+                    continue
+                stamps.append((folder, os.path.relpath(os.path.join(dirpath, name), folder), stat.st_size, stat.st_mtime_ns))
+    return stamps
+
+
+def _version(distribution: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return None
+
+
+def _canonical(value: Any) -> Any:
+    """A JSON-able form of a configuration value that has the same text in every run: plugins
+    by name and options, the theme by name, folders and options, other objects by their
+    public attributes (never by `repr`, which may hold a memory address)."""
+    from mkdocs.config.base import Config
+    from mkdocs.theme import Theme
+
+    if isinstance(value, Theme):
+        return {"name": value.name, "dirs": list(value.dirs), "options": dict(value.items()),
+                "static_templates": sorted(value.static_templates)}
+    if isinstance(value, Config):
+        return dict(value.items())
+    if isinstance(value, dict):
+        return {str(key): item for key, item in value.items()}
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=str)
+    if isinstance(value, (tuple, list)):
+        return list(value)
+    if isinstance(value, Path):
+        return str(value)
+    name = type(value).__module__ + "." + type(value).__qualname__
+    config = getattr(value, "config", None)
+    if isinstance(config, Config):  # a plugin
+        return {"plugin": name, "config": dict(config.items())}
+    text = str(value)
+    return {"type": name, "text": "" if " at 0x" in text else text}
+
+
+SESSION_SETTINGS = frozenset({"site_dir", "watch", "dev_addr", "config_file_path", "strict"})
+"""Settings that say where and how a build runs, not what a page holds."""
+
+
+def config_digest(config: Any) -> str:
+    """The digest of a resolved MkDocs configuration, without `SESSION_SETTINGS`."""
+    return digest({key: value for key, value in config.items() if key not in SESSION_SETTINGS})

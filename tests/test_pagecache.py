@@ -1,0 +1,161 @@
+"""The page cache (generator/pagecache.py): a build that takes pages from the cache writes the
+same bytes as a clean build, after any sequence of edits.
+
+`make test` runs one short sequence; a longer run:
+`PLAYBOOK_CACHE_EXAMPLES=20 PLAYBOOK_CACHE_EDITS=8 .venv/bin/python -m pytest tests/test_pagecache.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator import pagecache
+
+from .conftest import REPO, copy_project
+
+EXAMPLES = int(os.environ.get("PLAYBOOK_CACHE_EXAMPLES", "1"))
+EDITS = int(os.environ.get("PLAYBOOK_CACHE_EDITS", "3"))
+TODAY = "2026-12-01"
+FROM_CACHE = re.compile(r"playbook: (\d+) pages from the page cache, (\d+) rendered")
+
+
+def build(root: Path, site: Path) -> str:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PLAYBOOK_TODAY=TODAY)
+    done = subprocess.run(
+        # not --strict: a new role is named nowhere yet, which is a warning
+        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)],
+        cwd=root, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stderr
+
+
+def site_bytes(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def replace_in(path: Path, pattern: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    changed = re.sub(pattern, new, text, count=1, flags=re.M)
+    path.write_text(changed, encoding="utf-8")
+
+
+def edit(root: Path, kind: str, pick: int, word: str) -> bool:
+    """Make one edit; True when it changes every page (navigation, configuration)."""
+    roles = sorted((root / "org" / "roles").glob("*.yml"))
+    departments = sorted((root / "org" / "departments").glob("*.yml"))
+    role = roles[pick % len(roles)]
+    if kind == "role summary":
+        replace_in(role, r"^summary: ", f"summary: {word} ")
+    elif kind == "role title":
+        replace_in(role, r"^title: ", f"title: {word} ")
+    elif kind == "department title":
+        replace_in(departments[pick % len(departments)], r"^title: ", f"title: {word} ")
+    elif kind == "new role":
+        text = role.read_text(encoding="utf-8")
+        (role.parent / f"{role.stem}-{word.lower()}.yml").write_text(
+            re.sub(r"^title: ", f"title: {word} ", text, count=1, flags=re.M), encoding="utf-8"
+        )
+        return True
+    elif kind == "hand-written page":
+        replace_in(root / "docs" / "index.md", r"^# ", f"# {word} ")
+        return True
+    elif kind == "theme feature":
+        path = root / "mkdocs.yml"
+        config = yaml.safe_load(path.read_text(encoding="utf-8"))
+        features = config["theme"]["features"]
+        features.remove("navigation.top") if "navigation.top" in features else features.append("navigation.top")
+        path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        return True
+    return False
+
+
+KINDS = ["role summary", "role title", "department title", "new role", "hand-written page", "theme feature", "nothing"]
+WORDS = st.sampled_from(["Senior", "Acting", "Regional", "Kepala", "Deputy"])
+
+
+@pytest.mark.slow
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.tuples(st.sampled_from(KINDS), st.integers(0, 99), WORDS), min_size=EDITS, max_size=EDITS))
+def test_a_build_from_the_cache_writes_the_bytes_of_a_clean_build(tmp_path_factory, edits) -> None:
+    work = tmp_path_factory.mktemp("pagecache")
+    root = copy_project(REPO, work / "project")
+    assert 'cache_dir: .cache/playbook' in (root / 'mkdocs.yml').read_text(encoding='utf-8')  # warm by default
+    shutil.rmtree(root / ".cache", ignore_errors=True)
+    build(root, work / "site")
+    used = 0
+    for step, (kind, pick, word) in enumerate(edits):
+        whole = edit(root, kind, pick, word)
+        log = build(root, work / "site")
+        found = FROM_CACHE.search(log)
+        assert found, log[-2000:]
+        cached, rendered = int(found.group(1)), int(found.group(2))
+        if whole:
+            assert cached == 0, f"{kind}: every page must be rendered again"
+        elif kind == "nothing":
+            assert rendered == 0, f"nothing changed, yet {rendered} pages were rendered"
+        used += cached
+        clean = copy_project(root, work / f"clean-{step}")
+        shutil.rmtree(clean / ".cache", ignore_errors=True)
+        build(clean, work / f"clean-site-{step}")
+        warm, cold = site_bytes(work / "site"), site_bytes(work / f"clean-site-{step}")
+        assert warm.keys() == cold.keys(), f"after {kind}"
+        differ = [path for path in warm if warm[path] != cold[path]]
+        assert not differ, f"after {edits[: step + 1]}: {differ[:5]} differ from a clean build"
+        shutil.rmtree(clean)
+    assert used > 0 or all(edit_[0] in {"new role", "hand-written page", "theme feature"} for edit_ in edits)
+
+
+def test_an_entry_round_trips_and_a_damaged_one_is_a_miss(tmp_path: Path) -> None:
+    cache = pagecache.PageCache(tmp_path / "pages")
+    entry = pagecache.Entry("<html>é</html>", [{"location": "roles/x/", "title": "X", "text": "", "boost": 1.5}],
+                            ["a", "b"], {"roles/y.md": {"kpis": "y.md#kpis"}})
+    cache.put("ab" * 32, entry)
+    again = pagecache.PageCache(tmp_path / "pages").get("ab" * 32)
+    assert again == entry
+    (tmp_path / "pages" / "ab" / f"{'ab' * 31}.page").write_bytes(zlib.compress(b"not json"))
+    assert pagecache.PageCache(tmp_path / "pages").get("ab" * 32) is None
+
+
+def test_the_folder_is_bounded_oldest_first(tmp_path: Path) -> None:
+    for n in range(10):
+        path = tmp_path / f"{n}.page"
+        path.write_bytes(b"x" * 1000)
+        os.utime(path, (1_000_000 + n, 1_000_000 + n))
+    assert pagecache.prune(tmp_path, 4500) == 4000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["6.page", "7.page", "8.page", "9.page"]
+
+
+def test_a_key_is_the_same_in_every_process() -> None:
+    code = "from generator import pagecache; print(pagecache.code_fingerprint(), pagecache.digest({'a': {1, 2}}, [1.5]))"
+    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+            for _ in range(2)}
+    assert len(runs) == 1
+
+
+def test_build_v_reports_the_cache_folder(tmp_path: Path) -> None:
+    from generator.cli import _cache_report, _read_mkdocs_yml
+
+    root = copy_project(REPO, tmp_path / "project")
+    config = root / "mkdocs.yml"
+    assert _cache_report(config, _read_mkdocs_yml(config)).startswith("cache: .cache/playbook holds 0.0 MB of at most 500 MB")
+    (root / ".cache" / "playbook" / "pages").mkdir(parents=True)
+    (root / ".cache" / "playbook" / "pages" / "x.page").write_bytes(b"x" * 2_500_000)
+    assert "holds 2.5 MB" in _cache_report(config, _read_mkdocs_yml(config))
+    # the intranet configuration inherits the plugins
+    intranet = root / "mkdocs-intranet.yml"
+    shutil.copy2(REPO / "mkdocs-intranet.yml", intranet)
+    assert "holds 2.5 MB" in _cache_report(intranet, _read_mkdocs_yml(intranet))
+    config.write_text(config.read_text(encoding="utf-8").replace("cache_dir: .cache/playbook", "diagrams: true"))
+    assert _cache_report(config, _read_mkdocs_yml(config)).startswith("cache: none")
