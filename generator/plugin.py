@@ -452,7 +452,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         for page in nav.pages:  # their titles are in every page's navigation
             generated = output.pages.get(page.file.src_uri)
             source = page.file.abs_src_path  # a hand-written page's title is in its text
-            titles.append(generated.title if generated or not source else pagecache.digest(Path(source).read_bytes().hex()))
+            if generated is not None:
+                titles.append(generated.title)
+            elif source:
+                titles.append(pagecache.digest(Path(source).read_bytes().hex()))
+            else:  # a page made by another plugin: only its title is known here
+                titles.append(str(page.title))
         return pagecache.digest(
             pagecache.code_fingerprint(),
             pagecache.config_digest(config),
