@@ -4,8 +4,8 @@ MkDocs (its end of life is 2027-05-05) or publishes the pages somewhere else.
 
 What the folder holds, for every target:
 
-- `docs/`: the hand-written pages (copied from the docs folder) and every generated page and
-  diagram. Links between pages are relative `.md` links, which Zensical and MkDocs turn into
+- `docs/`: the hand-written pages (copied from the docs folder, a home page's first-day marker
+  filled as the plugin fills it) and every generated page and diagram. Links between pages are relative `.md` links, which Zensical and MkDocs turn into
   the page's address; they work at any sub-path because nothing is absolute.
 - an `edit_url` in the front matter of every page: the YAML file behind a generated page, the
   Markdown file behind a hand-written one (both from `edit_uri` in mkdocs.yml).
@@ -40,7 +40,7 @@ import yaml
 from .diagrams.render import relative, retarget
 from .escape import toml_string, url_path, url_text
 from .labels import Labels
-from .pages import fill_slots
+from .pages import HOME_MARKER, fill_slots, home_section
 from .reference import PAGE_PATH as REFERENCE_PATH
 from .site import Output
 
@@ -49,6 +49,9 @@ TARGETS = ("zensical", "mkdocs", "plain")
 DIAGRAM_SCRIPT = "assets/javascripts/playbook-diagrams.js"
 """Where the diagrams' zoom and find script goes, as the plugin publishes it."""
 OVERRIDE = "overrides/partials/actions.html"
+_HOME_LINE = re.compile(rf"^{re.escape(HOME_MARKER)}[ \t]*$", re.MULTILINE)
+_MD_HREF = re.compile(r'href="([^":#?]+\.md)"')
+"""A link to a generated page's Markdown file in the first-day block's HTML."""
 LEFT_OUT_SETTINGS = ("plugins", "nav", "docs_dir", "site_dir", "validation", "hooks", "INHERIT", "watch")
 """mkdocs.yml settings not carried into the target's config: the target has no playbook plugin,
 and the folders are the export's own."""
@@ -109,6 +112,20 @@ def generated_files(output: Output, target: str) -> dict[str, str]:
     for path, svg in output.svgs.items():  # published as they are by both: the addresses
         files[path] = retarget(svg, path, _urls_from(path))
     return files
+
+
+def with_home(markdown: str, output: Output, here: str, target: str, labels: Labels) -> str:
+    """The hand-written page `here` with its first-day block in place of `HOME_MARKER`, as the
+    plugin fills it: the role list's links (raw HTML) name the `.md` files, which Zensical and
+    a Markdown reader follow; MkDocs leaves raw HTML alone, so for it they become addresses."""
+    playbook = output.result.playbook
+    if playbook is None:
+        return markdown
+    block = home_section(playbook, labels, here)
+    if target == "mkdocs":
+        urls, folder = _urls_from(here), posixpath.dirname(here)
+        block = _MD_HREF.sub(lambda m: f'href="{urls(posixpath.normpath(posixpath.join(folder, m.group(1))))}"', block)
+    return _HOME_LINE.sub(lambda _m: block, markdown, 1)
 
 
 def edit_base(settings: dict[str, Any]) -> str | None:
@@ -271,6 +288,8 @@ def export(
     ) if docs_dir.is_dir() else []
     for rel in hand_written:
         data = (docs_dir / rel).read_bytes()
+        if rel.endswith(".md") and _HOME_LINE.search(data.decode("utf-8")):
+            data = with_home(data.decode("utf-8"), output, rel, target, labels).encode("utf-8")
         if rel.endswith(".md") and base:
             data = with_edit_url(data.decode("utf-8"), edit_url(base, docs_dir / rel, docs_dir)).encode("utf-8")
         files[f"docs/{rel}"] = data

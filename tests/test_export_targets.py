@@ -130,6 +130,8 @@ def test_zensical_builds_the_export(
     assert _edit_button(site / "index.html") == EDIT + "docs/index.md"
     # the navigation reaches the generated sections
     assert 'href="roles/"' in (site / "index.html").read_text(encoding="utf-8")
+    # the first-day block's role list: Zensical turns its `.md` links into the page's address
+    assert 'href="roles/care-agent/"' in (site / "index.html").read_text(encoding="utf-8")
     _check_diagram_links(site, host)
 
 
@@ -146,6 +148,8 @@ def test_mkdocs_without_the_plugin_builds_the_export(
     site, host = served
     (folder / "site").rename(site)
     assert _edit_button(site / "roles/care-agent/index.html") == EDIT + "org/roles/care-agent.yml"
+    # the first-day block's role list (raw HTML) links to the pages' addresses
+    assert 'href="roles/care-agent/"' in (site / "index.html").read_text(encoding="utf-8")
     _check_diagram_links(site, host)
 
 
@@ -159,6 +163,11 @@ def test_plain_export_links_name_the_markdown_files(tmp_path: Path, monkeypatch:
     svg = (docs / "diagrams/role/care-agent.svg").read_text(encoding="utf-8")
     assert 'href="../../roles/care-manager.md"' in svg
     assert not (folder / "zensical.toml").exists() and not (folder / "mkdocs.yml").exists()
+    # the home page's first-day block is filled as the plugin fills it, its links naming the files
+    home = (docs / "index.md").read_text(encoding="utf-8")
+    assert "playbook:home" not in home and 'href="roles/care-agent.md"' in home
+    for link in re.findall(r'href="([^"#:]+\.md)', home):
+        assert (docs / link).is_file(), link
     page = (docs / "roles/care-agent.md").read_text(encoding="utf-8")
     assert page.startswith(f'---\nedit_url: "{EDIT}org/roles/care-agent.yml"\n---\n\n# Care Agent\n')
 
