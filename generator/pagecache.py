@@ -4,7 +4,10 @@ everything that goes into them, so that a build renders only the pages whose inp
 MkDocs renders every page on every build (Markdown, then the theme's template, then the search
 plugin parses the HTML again): 80% of a build. The plugin's hooks (see `plugin.py`) skip that
 work for a generated page whose key is in the cache: the page's Markdown becomes empty, its
-template a trivial one of ours, and `on_post_page` hands back the HTML kept from the build that
+`render` a no-op (an attribute of that one `Page` object, set in `on_page_markdown`: MkDocs'
+`Page.render` would otherwise build a `markdown.Markdown` with every extension for the empty
+text; MkDocs and ProperDocs call `page.render(config, files)` from `_populate_page` and make a
+new `Page` for every build, so nothing else sees it), its template a trivial one of ours, and `on_post_page` hands back the HTML kept from the build that
 rendered it; its search entries go back into the search plugin's index in their place, and its
 anchors and links to anchors back onto the page for MkDocs' anchor check. The search index and
 the sitemap are therefore always complete and byte-identical to a clean build's (MkDocs'

@@ -48,6 +48,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_build_date, get_relative_url, nest_paths
 
 from . import pagecache, redirects, review, targets
@@ -266,6 +267,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # from the cache: nothing to convert, nothing to lay out (see pagecache.py)
         self.render.hits[page.file.src_uri] = entry
         page.meta["template"] = CACHED_TEMPLATE
+        # MkDocs' `Page.render` builds a `markdown.Markdown` with every extension even for
+        # empty Markdown (half the time of a warm build): this page's own attribute (never
+        # the class) makes it a no-op; `on_page_content` restores what rendering would tell.
+        page.render = _kept_render(page)  # type: ignore[method-assign]
         return ""
 
     def _page_markdown(self, markdown: str, page: Page) -> str:
@@ -620,6 +625,18 @@ class _Rendering:
         if self._handler is not None:
             logging.getLogger("mkdocs").removeHandler(self._handler)
             self._handler = None
+
+
+def _kept_render(page: Page) -> Callable[[MkDocsConfig, Files], None]:
+    """What `Page.render` becomes on a page served from the page cache: it converts nothing,
+    so MkDocs creates no `markdown.Markdown` for it. The page's title is in `meta` already
+    (`on_page_markdown`); its anchors and links come from the cache in `on_page_content`."""
+
+    def render(config: MkDocsConfig, files: Files) -> None:
+        page.content = ""
+        page.toc = get_toc([])  # what an empty page's rendering gives
+
+    return render
 
 
 def _nav_items(items: Any) -> list[Any]:
