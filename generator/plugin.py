@@ -270,7 +270,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # MkDocs' `Page.render` builds a `markdown.Markdown` with every extension even for
         # empty Markdown (half the time of a warm build): this page's own attribute (never
         # the class) makes it a no-op; `on_page_content` restores what rendering would tell.
-        page.render = _kept_render(page)  # type: ignore[method-assign]
+        page.render = _kept_render(page)  # type: ignore[method-assign, assignment]
         return ""
 
     def _page_markdown(self, markdown: str, page: Page) -> str:

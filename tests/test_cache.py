@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -57,8 +58,12 @@ def test_figures_are_made_again_only_when_what_they_are_made_of_changes() -> Non
     session = Cache()
     made: list[str] = []
 
-    def make(name: str) -> tuple[str, object]:
-        return name, lambda: made.append(name) or name.upper()
+    def make(name: str) -> tuple[str, Callable[[], str]]:
+        def upper() -> str:
+            made.append(name)
+            return name.upper()
+
+        return name, upper
 
     assert session.figures([make("a"), make("b")]) == ["A", "B"] and made == ["a", "b"]
     assert session.figures([make("b"), make("c")]) == ["B", "C"] and made == ["a", "b", "c"]

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import pagecache
+from generator.plugin import PlaybookPlugin
 
 from .conftest import REPO, copy_project
 
@@ -188,6 +189,7 @@ def test_a_page_from_the_cache_makes_no_markdown_converter(tmp_path: Path, monke
         config = load_config(str(config_file), site_dir=str(site))
         mkdocs_build(config)
         plugin = config.plugins["playbook"]
+        assert isinstance(plugin, PlaybookPlugin)
         sites.append((len(made), plugin.pages.hits, plugin.pages.misses, site_bytes(site)))
     (cold_made, _, cold_misses, cold), (warm_made, warm_hits, _, warm) = sites
     assert cold_misses > 50 and warm_hits == cold_misses
