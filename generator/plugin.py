@@ -340,7 +340,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         entry = self.render.hits.get(page.file.src_uri)
         if entries is not None and entry is not None:
             del entries[start:]
-            entries.extend(entry.search)
+            entries.extend(dict(item) for item in entry.search)  # the entry is kept for the next build
         elif entries is not None and page.file.src_uri in self.render.missed:
             self.render.search[page.file.src_uri] = [dict(e) for e in entries[start:]]
         return context

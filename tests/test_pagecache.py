@@ -129,6 +129,20 @@ def test_an_entry_round_trips_and_a_damaged_one_is_a_miss(tmp_path: Path) -> Non
     assert pagecache.PageCache(tmp_path / "pages").get("ab" * 32) is None
 
 
+def test_decoded_entries_are_bounded_least_recently_used_first() -> None:
+    cache = pagecache.PageCache(None, decoded_limit=25)
+    entries = {key: pagecache.Entry(key * 10) for key in "abc"}
+    for key, entry in entries.items():
+        cache.put(key, entry)
+    # 30 characters of HTML is over the limit: "a", the oldest, is decoded again (an equal, new object)
+    assert cache.get("b") is entries["b"] and cache.get("c") is entries["c"]
+    again = cache.get("a")
+    assert again == entries["a"] and again is not entries["a"]
+    # decoding "a" pushed out "b", now the least recently used; "c" stays
+    assert cache.get("c") is entries["c"] and cache.get("b") is not entries["b"]
+    assert cache.hits == 5 and cache.misses == 0
+
+
 def test_the_folder_is_bounded_oldest_first(tmp_path: Path) -> None:
     for n in range(10):
         path = tmp_path / f"{n}.page"
