@@ -43,8 +43,8 @@ A page that logged a warning while it was rendered is not kept, so that every wa
 `--strict`) is seen again on the next build.
 
 On disk (`cache_dir` of the plugin, `pages/` inside it), one compressed file per key; in memory,
-the same compressed entries for a `serve` session, and the most recently used of them decoded
-too (`DECODED_LIMIT`), shared between builds: the plugin copies what it hands on. The folder is safe to delete and bounded:
+the same compressed entries for a `serve` session, and (while serving only) the most recently
+used of them decoded too (`DECODED_LIMIT`), shared between builds: the plugin copies what it hands on. The folder is safe to delete and bounded:
 `prune` removes the least recently used files once the folder passes its size limit.
 """
 

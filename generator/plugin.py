@@ -140,17 +140,17 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.serving = False
         self.good_pages: tuple[str, ...] = ()
         """Paths of the generated pages of the last build without errors (while serving)."""
-        self.pages = pagecache.PageCache(None)
+        self.pages = pagecache.PageCache(None, decoded_limit=0)
         self.render = _Rendering()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook makes mkdocs keep this one instance across `serve` rebuilds,
         # so the session's one cache survives them.
         self.cache = Cache()
-        self.pages = pagecache.PageCache(None)
         # While serving, YAML errors give pages that list them instead of a failed build:
         # mkdocs' server holds every request until a build succeeds ("stuck").
         self.serving = command == "serve"
+        self.pages = self._new_page_cache(None)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
@@ -426,11 +426,16 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         folder = self._cache_folder()
         pages = folder / "pages" if folder is not None else None
         if self.pages.folder != pages:
-            self.pages = pagecache.PageCache(pages)
+            self.pages = self._new_page_cache(pages)
         self.pages.hits = self.pages.misses = 0
         self.render.stop()
         self.render = _Rendering()
         self.render.start()
+
+    def _new_page_cache(self, folder: Path | None) -> pagecache.PageCache:
+        # decoded entries pay off from the second build of a `serve` session only; a
+        # single build would just hold every page's HTML until it ends
+        return pagecache.PageCache(folder, decoded_limit=pagecache.DECODED_LIMIT if self.serving else 0)
 
     def _finish_page_cache(self) -> None:
         self.render.stop()
