@@ -48,6 +48,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_build_date, get_relative_url, nest_paths
 
 from . import pagecache, redirects, review, targets
@@ -139,17 +140,17 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.serving = False
         self.good_pages: tuple[str, ...] = ()
         """Paths of the generated pages of the last build without errors (while serving)."""
-        self.pages = pagecache.PageCache(None)
+        self.pages = pagecache.PageCache(None, decoded_limit=0)
         self.render = _Rendering()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook makes mkdocs keep this one instance across `serve` rebuilds,
         # so the session's one cache survives them.
         self.cache = Cache()
-        self.pages = pagecache.PageCache(None)
         # While serving, YAML errors give pages that list them instead of a failed build:
         # mkdocs' server holds every request until a build succeeds ("stuck").
         self.serving = command == "serve"
+        self.pages = self._new_page_cache(None)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
@@ -266,6 +267,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # from the cache: nothing to convert, nothing to lay out (see pagecache.py)
         self.render.hits[page.file.src_uri] = entry
         page.meta["template"] = CACHED_TEMPLATE
+        # MkDocs' `Page.render` builds a `markdown.Markdown` with every extension even for
+        # empty Markdown (half the time of a warm build): this page's own attribute (never
+        # the class) makes it a no-op; `on_page_content` restores what rendering would tell.
+        page.render = _kept_render(page)  # type: ignore[method-assign, assignment]
         return ""
 
     def _page_markdown(self, markdown: str, page: Page) -> str:
@@ -335,7 +340,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         entry = self.render.hits.get(page.file.src_uri)
         if entries is not None and entry is not None:
             del entries[start:]
-            entries.extend(entry.search)
+            entries.extend(dict(item) for item in entry.search)  # the entry is kept for the next build
         elif entries is not None and page.file.src_uri in self.render.missed:
             self.render.search[page.file.src_uri] = [dict(e) for e in entries[start:]]
         return context
@@ -421,11 +426,16 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         folder = self._cache_folder()
         pages = folder / "pages" if folder is not None else None
         if self.pages.folder != pages:
-            self.pages = pagecache.PageCache(pages)
+            self.pages = self._new_page_cache(pages)
         self.pages.hits = self.pages.misses = 0
         self.render.stop()
         self.render = _Rendering()
         self.render.start()
+
+    def _new_page_cache(self, folder: Path | None) -> pagecache.PageCache:
+        # decoded entries pay off from the second build of a `serve` session only; a
+        # single build would just hold every page's HTML until it ends
+        return pagecache.PageCache(folder, decoded_limit=pagecache.DECODED_LIMIT if self.serving else 0)
 
     def _finish_page_cache(self) -> None:
         self.render.stop()
@@ -620,6 +630,18 @@ class _Rendering:
         if self._handler is not None:
             logging.getLogger("mkdocs").removeHandler(self._handler)
             self._handler = None
+
+
+def _kept_render(page: Page) -> Callable[[MkDocsConfig, Files], None]:
+    """What `Page.render` becomes on a page served from the page cache: it converts nothing,
+    so MkDocs creates no `markdown.Markdown` for it. The page's title is in `meta` already
+    (`on_page_markdown`); its anchors and links come from the cache in `on_page_content`."""
+
+    def render(config: MkDocsConfig, files: Files) -> None:
+        page.content = ""
+        page.toc = get_toc([])  # what an empty page's rendering gives
+
+    return render
 
 
 def _nav_items(items: Any) -> list[Any]:

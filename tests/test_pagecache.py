@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import pagecache
+from generator.plugin import PlaybookPlugin
 
 from .conftest import REPO, copy_project
 
@@ -128,6 +129,20 @@ def test_an_entry_round_trips_and_a_damaged_one_is_a_miss(tmp_path: Path) -> Non
     assert pagecache.PageCache(tmp_path / "pages").get("ab" * 32) is None
 
 
+def test_decoded_entries_are_bounded_least_recently_used_first() -> None:
+    cache = pagecache.PageCache(None, decoded_limit=25)
+    entries = {key: pagecache.Entry(key * 10) for key in "abc"}
+    for key, entry in entries.items():
+        cache.put(key, entry)
+    # 30 characters of HTML is over the limit: "a", the oldest, is decoded again (an equal, new object)
+    assert cache.get("b") is entries["b"] and cache.get("c") is entries["c"]
+    again = cache.get("a")
+    assert again == entries["a"] and again is not entries["a"]
+    # decoding "a" pushed out "b", now the least recently used; "c" stays
+    assert cache.get("c") is entries["c"] and cache.get("b") is not entries["b"]
+    assert cache.hits == 5 and cache.misses == 0
+
+
 def test_the_folder_is_bounded_oldest_first(tmp_path: Path) -> None:
     for n in range(10):
         path = tmp_path / f"{n}.page"
@@ -159,3 +174,39 @@ def test_build_v_reports_the_cache_folder(tmp_path: Path) -> None:
     assert "holds 2.5 MB" in _cache_report(intranet, _read_mkdocs_yml(intranet))
     config.write_text(config.read_text(encoding="utf-8").replace("cache_dir: .cache/playbook", "diagrams: true"))
     assert _cache_report(config, _read_mkdocs_yml(config)).startswith("cache: none")
+
+
+def test_a_page_from_the_cache_makes_no_markdown_converter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MkDocs' `Page.render` builds a `markdown.Markdown` with every extension for each page;
+    a page from the cache must not get one (that was half of a warm build's time)."""
+    import markdown
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    root = copy_project(REPO, tmp_path / "project")
+    config_file = root / "mkdocs.yml"
+    text = config_file.read_text(encoding="utf-8")
+    config_file.write_text(text.replace("cache_dir: .cache/playbook", "cache_dir: .cache/playbook\n      diagrams: false"), encoding="utf-8")
+    monkeypatch.setenv("PLAYBOOK_TODAY", TODAY)
+    made: list[int] = []
+    real_init = markdown.Markdown.__init__
+
+    def counted(self: markdown.Markdown, *args: object, **kwargs: object) -> None:
+        made.append(1)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(markdown.Markdown, "__init__", counted)
+    sites = []
+    for run in ("cold", "warm"):
+        made.clear()
+        site = tmp_path / f"site-{run}"
+        config = load_config(str(config_file), site_dir=str(site))
+        mkdocs_build(config)
+        plugin = config.plugins["playbook"]
+        assert isinstance(plugin, PlaybookPlugin)
+        sites.append((len(made), plugin.pages.hits, plugin.pages.misses, site_bytes(site)))
+    (cold_made, _, cold_misses, cold), (warm_made, warm_hits, _, warm) = sites
+    assert cold_misses > 50 and warm_hits == cold_misses
+    # only the pages not cached (hand-written ones) are converted on the warm build
+    assert cold_made - warm_made == warm_hits, (cold_made, warm_made, warm_hits)
+    assert warm == cold

@@ -445,10 +445,15 @@ def render_site_diagrams(
     site = site_diagrams(playbook, labels, facts)
     svgs = render_svgs([d.dot for d in site], chosen, cache_dir, names=[d.key for d in site], cache=cache)
     chart = any(d.key == "org-chart" for d in site)  # over its budget, there is no chart to link to
-    return {
-        d.key: (
-            figure_html(d, svg, labels, chart=chart),
-            standalone_svg(d, svg),
-        )
-        for d, svg in zip(site, svgs, strict=True)
-    }
+
+    def made(d: Diagram, svg: str) -> Callable[[], tuple[str, str]]:
+        return lambda: (figure_html(d, svg, labels, chart=chart), standalone_svg(d, svg))
+
+    pairs = list(zip(site, svgs, strict=True))
+    if cache is None:
+        return {d.key: made(d, svg)() for d, svg in pairs}
+    # everything figure_html and standalone_svg read: the diagram's words and place, its
+    # drawing, the labels' language and whether the chart is there to link to
+    keys = [(d.key, d.page, d.title, d.caption, svg, labels.language, chart) for d, svg in pairs]
+    found = cache.figures([(key, made(d, svg)) for key, (d, svg) in zip(keys, pairs, strict=True)])
+    return {d.key: figure for (d, _svg), figure in zip(pairs, found, strict=True)}
