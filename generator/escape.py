@@ -307,7 +307,7 @@ _ATTRIBUTES = {
     "ol": {"start", "type"},
     "td": {"style", "colspan", "rowspan", "align"},
     "th": {"style", "colspan", "rowspan", "align", "scope"},
-    "span": {"style"},
+    "span": {"style", "data-search-exclude"},  # Material's search skips it: lines nobody searches for
     "div": {"data-key"},
     "details": {"open"},
 }
