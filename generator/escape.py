@@ -308,7 +308,7 @@ _ATTRIBUTES = {
     "td": {"style", "colspan", "rowspan", "align"},
     "th": {"style", "colspan", "rowspan", "align", "scope"},
     "span": {"style", "data-search-exclude"},  # Material's search skips it: lines nobody searches for
-    "div": {"data-key"},
+    "div": {"data-key", "data-search-exclude"},
     "details": {"open"},
 }
 """Attributes per element; no `on…` handler, no `style` that could cover the page (see below)."""

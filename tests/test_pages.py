@@ -304,8 +304,8 @@ def assert_no_markup_from_data(html: str) -> None:
         for name, value in attrs:
             assert not name.startswith("on"), (tag, name, html)
             if name == "data-search-exclude":  # ours: unindexed sections' headings, index pages' tables,
-                # the templates' review line and role facts (a span, its paragraph or list item)
-                assert tag in ("h2", "h3", "h4", "h5", "h6", "table", "span", "p", "li") and not value, (tag, html)
+                # the templates' review line and role facts (a span, its paragraph or list item), RACI's list
+                assert tag in ("h2", "h3", "h4", "h5", "h6", "table", "span", "p", "li", "div") and not value, (tag, html)
                 continue
             assert name in ("href", "id", "class", "style", "role", "aria-label", "title", "align", "scope"), (tag, name, html)
             if name == "href":

@@ -164,6 +164,8 @@ def test_search_index_leaves_out_what_nobody_searches_for(sample_site: Build) ->
     assert not [loc for loc, text in texts.items() if not loc.startswith("guide/") and "review is owed" in text]
     assert not [loc for loc, text in texts.items() if "<p></p>" in text or "<li></li>" in text]
     assert "roles/community-manager/#your-first-week" in texts and "roles/community-manager/#skills" in texts
+    objectives = [doc["title"] for doc in docs if doc["location"].startswith("objectives/") and doc["location"].count("/") == 2]
+    assert objectives and not [title for title in objectives if title in texts["raci/"]], texts["raci/"]  # its phone list
     metric = next(loc for loc in texts if loc.startswith("metrics/") and loc.count("/") == 2)
     assert "#targets" in sample_site.html(metric + "index.html") and not [loc for loc in texts if loc.endswith("/#targets")]
 
