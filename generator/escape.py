@@ -307,8 +307,8 @@ _ATTRIBUTES = {
     "ol": {"start", "type"},
     "td": {"style", "colspan", "rowspan", "align"},
     "th": {"style", "colspan", "rowspan", "align", "scope"},
-    "span": {"style"},
-    "div": {"data-key"},
+    "span": {"style", "data-search-exclude"},  # Material's search skips it: lines nobody searches for
+    "div": {"data-key", "data-search-exclude"},
     "details": {"open"},
 }
 """Attributes per element; no `on…` handler, no `style` that could cover the page (see below)."""

@@ -580,7 +580,9 @@ class Renderer:
         return self.entity_page(channel, "channel.md.j2", unindexed=(self.labels("themes_carried"),), channel=channel, themes=themes)
 
     def metric_page(self, metric: Metric) -> Page:
-        return self.entity_page(metric, "metric.md.j2", metric=metric, users=self.facts.kpi_users(metric))
+        return self.entity_page(  # the targets are the KPIs of the roles' and objectives' pages again
+            metric, "metric.md.j2", unindexed=(self.labels("targets"),), metric=metric, users=self.facts.kpi_users(metric),
+        )
 
     def workflow_page(self, workflow: Workflow) -> Page:
         steps = list(enumerate(workflow.steps, start=1))

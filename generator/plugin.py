@@ -680,13 +680,22 @@ def _sanitized_home(content: str) -> str:
     return content[: start + len(HOME_START)] + sanitize_html(inner) + content[end:]
 
 
+_EXCLUDED_BLOCK = re.compile(r"<(p|li)>(<span data-search-exclude>)")
+"""A block that opens with a span search skips: the templates write it as the block's only content."""
+
+
 def _unindexed(content: str, page: Page, headings: tuple[str, ...]) -> str:
     """Mark the sections under `headings` (plain text), and the sections under those, with
     `data-search-exclude`, which Material's search reads on a heading as "leave this section
     out" (each heading starts a section of its own, so a sub-heading needs it too).
 
     The page's own title (its one `h1`) among `headings` marks its tables instead, which
-    Material's search then skips: the title and the introduction stay findable."""
+    Material's search then skips: the title and the introduction stay findable.
+
+    A paragraph or list item that is one excluded span (the templates' review line and role
+    facts, `data-search-exclude` on a `span`) is excluded whole, so that no empty `<p></p>` or
+    `<li></li>` is left in the index for every page."""
+    content = _EXCLUDED_BLOCK.sub(r"<\1 data-search-exclude>\2", content)
     if not headings:
         return content
     wanted = set(headings)

@@ -43,7 +43,7 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 MEASURE = """() => {
     const note = document.querySelector('article .admonition.warning');
-    const line = [...document.querySelectorAll('article p > em')].find(e => /Last (reviewed|changed)|Not reviewed/.test(e.textContent));
+    const line = [...document.querySelectorAll('article p em')].find(e => /Last (reviewed|changed)|Not reviewed/.test(e.textContent));
     const box = note ? note.getBoundingClientRect() : null;
     const content = document.querySelector('.md-content').getBoundingClientRect();
     return {

@@ -148,6 +148,28 @@ def test_search_finds_roles_by_responsibility(sample_site: Build) -> None:
     assert any("cupping nights" in text for location, text in texts.items() if location.startswith("roles/community-manager/"))
 
 
+def test_search_index_leaves_out_what_nobody_searches_for(sample_site: Build) -> None:
+    """The review line, a role's place in the hierarchy and headcount, and a metric's targets are
+    on the page but not in the index (each repeats another page or answers no question);
+    the department, skills and first week stay, and no empty block is left behind."""
+    import json
+
+    docs = json.loads(sample_site.html("search/search_index.json"))["docs"]
+    texts = {doc["location"]: doc["text"] for doc in docs}
+    role = texts["roles/community-manager/"]
+    page = sample_site.html("roles/community-manager/index.html")
+    for shown in ("Reports to:", "Direct reports:", "People in this role:", "Not reviewed yet"):
+        assert shown in page and shown not in role, (shown, role)
+    assert "Department: Marketing" in role, role
+    assert not [loc for loc, text in texts.items() if not loc.startswith("guide/") and "review is owed" in text]
+    assert not [loc for loc, text in texts.items() if "<p></p>" in text or "<li></li>" in text]
+    assert "roles/community-manager/#your-first-week" in texts and "roles/community-manager/#skills" in texts
+    objectives = [doc["title"] for doc in docs if doc["location"].startswith("objectives/") and doc["location"].count("/") == 2]
+    assert objectives and not [title for title in objectives if title in texts["raci/"]], texts["raci/"]  # its phone list
+    metric = next(loc for loc in texts if loc.startswith("metrics/") and loc.count("/") == 2)
+    assert "#targets" in sample_site.html(metric + "index.html") and not [loc for loc in texts if loc.endswith("/#targets")]
+
+
 def test_share_bars_and_diagrams_on_the_organization_page(sample_site: Build) -> None:
     text = sample_site.html("organization/index.html")
     assert 'class="playbook-share__bar" style="width: 40%"' in text
