@@ -13,11 +13,7 @@ between 1:3 and 3:1 (issue 10), and the layout's budget: under 10 s at 3,000 rol
 from __future__ import annotations
 
 import argparse
-import datetime
-import os
-import platform
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,6 +23,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
+from stamp import head_commit, provenance, publish  # noqa: E402
 from synth import write  # noqa: E402
 
 from generator.diagrams import ORG_CHART_LIMIT, org_chart  # noqa: E402
@@ -60,8 +57,7 @@ def report(rows: list[dict[str, float]], commit: str) -> str:
     lines = [
         "# Org chart layout: time and shape",
         "",
-        f"{datetime.date.today().isoformat()}, commit {commit}, {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, Graphviz {engine}. Written by `benchmarks/diagrams.py`.",
+        f"{provenance(commit)}, Graphviz {engine}. Written by `benchmarks/diagrams.py`.",
         "",
         "Layout is our DOT text with every position (generator/diagrams/layout.py); drawing is one",
         f"Graphviz run at those positions. Shape must be between 1:3 and 3:1; the 3,000-role total "
@@ -83,8 +79,7 @@ def main() -> None:
     parser.add_argument("--roles", type=int, nargs="*", default=[300, 1000, 3000])
     parser.add_argument("--out", default=str(HERE / "DIAGRAMS.md"), help="where to write the report; - prints only")
     args = parser.parse_args()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True,
-                            text=True, check=False).stdout.strip()
+    commit = head_commit()
     rows = []
     with tempfile.TemporaryDirectory(prefix="playbook-diagrams-") as work:
         for roles in args.roles:
@@ -93,10 +88,7 @@ def main() -> None:
     text = report(rows, commit)
     failed = [r for r in rows if not 1 / 3 <= r["width"] / r["height"] <= 3
               or (r["roles"] >= 3000 and r["layout"] + r["draw"] > BUDGET)]
-    if args.out == "-":
-        print(text)
-    else:
-        Path(args.out).write_text(text, encoding="utf-8")
+    publish(text, args.out)
     sys.exit(1 if failed else 0)
 
 

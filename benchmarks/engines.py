@@ -15,9 +15,7 @@ line of output instead of stopping the others (Zensical refuses a search entry o
 from __future__ import annotations
 
 import argparse
-import datetime
 import os
-import platform
 import re
 import subprocess
 import sys
@@ -29,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
+from stamp import head_commit, provenance, publish  # noqa: E402
 from synth import write  # noqa: E402
 
 from tests import venvs  # noqa: E402
@@ -95,7 +94,7 @@ def main() -> None:
     parser.add_argument("--roles", type=int, nargs="+", default=[1000, 3000])
     parser.add_argument("--out", default=str(HERE / "ENGINES.md"), help="where to write the report; - prints only")
     args = parser.parse_args()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True).stdout.strip()
+    commit = head_commit()
     rows: list[str] = []
     with tempfile.TemporaryDirectory(prefix="playbook-engines-") as work:
         for size in args.roles:
@@ -103,8 +102,7 @@ def main() -> None:
     report = "\n".join([
         "# Site engines: MkDocs, ProperDocs, and the export for Zensical",
         "",
-        f"{datetime.date.today().isoformat()}, commit {commit}, {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, ProperDocs {venvs.PROPERDOCS}, Zensical {venvs.ZENSICAL}. "
+        f"{provenance(commit)}, ProperDocs {venvs.PROPERDOCS}, Zensical {venvs.ZENSICAL}. "
         "Written by `benchmarks/engines.py`; each step is a fresh process, no diagram cache.",
         "",
         "| roles | step | wall time | peak memory | outcome |",
@@ -112,10 +110,7 @@ def main() -> None:
         *rows,
         "",
     ])
-    if args.out == "-":
-        print(report)
-    else:
-        Path(args.out).write_text(report, encoding="utf-8")
+    publish(report, args.out)
 
 
 if __name__ == "__main__":

@@ -12,10 +12,6 @@ once and the organization page shows the departments overview instead.
 from __future__ import annotations
 
 import argparse
-import datetime
-import os
-import platform
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -24,6 +20,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from run import measure  # noqa: E402
+from stamp import head_commit, provenance, publish  # noqa: E402
 from synth import write  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -44,7 +41,7 @@ def main() -> None:
     parser.add_argument("--roles", type=int, default=20_000)
     parser.add_argument("--out", default=str(HERE / "HUGE.md"), help="where to write the report; - prints only")
     args = parser.parse_args()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True).stdout.strip()
+    commit = head_commit()
     rows = []
     with tempfile.TemporaryDirectory(prefix="playbook-huge-") as work:
         project = write(args.roles, Path(work) / "org")
@@ -62,18 +59,14 @@ def main() -> None:
     report = "\n".join([
         f"# {args.roles:,} roles: validate, generate, build",
         "",
-        f"{datetime.date.today().isoformat()}, commit {commit}, {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}; {files:,} YAML files. Written by `benchmarks/huge.py`.",
+        f"{provenance(commit)}; {files:,} YAML files. Written by `benchmarks/huge.py`.",
         "",
         "| step | wall time | peak memory | last line of output |",
         "| --- | ---: | ---: | --- |",
         *rows,
         "",
     ])
-    if args.out == "-":
-        print(report)
-    else:
-        Path(args.out).write_text(report, encoding="utf-8")
+    publish(report, args.out)
 
 
 if __name__ == "__main__":

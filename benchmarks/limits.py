@@ -11,9 +11,7 @@ small cases of the same code paths (tests/test_limits.py); these are the big one
 from __future__ import annotations
 
 import argparse
-import datetime
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -21,6 +19,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from stamp import head_commit, provenance, publish
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -89,7 +89,7 @@ def main() -> None:
     parser.add_argument("--out", default=str(HERE / "LIMITS.md"), help="where to write the report; - prints only")
     args = parser.parse_args()
     trees = [REPO, *(Path(t).resolve() for t in args.tree)]
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    commit = head_commit()
     rows = []
     with tempfile.TemporaryDirectory() as work:
         for name, (what, make) in CASES.items():
@@ -105,8 +105,7 @@ def main() -> None:
         [
             "# Hostile sizes: validation time",
             "",
-            f"{datetime.date.today().isoformat()}, commit {commit}, {platform.machine()}, "
-            f"{os.cpu_count()} cores, Python {platform.python_version()}. Written by `benchmarks/limits.py`; "
+            f"{provenance(commit)}. Written by `benchmarks/limits.py`; "
             f"each case in a fresh process, time inside `validate()`, timeout {TIMEOUT} s.",
             "",
             *header,
@@ -114,10 +113,7 @@ def main() -> None:
             "",
         ]
     )
-    if args.out == "-":
-        print(report)
-    else:
-        Path(args.out).write_text(report, encoding="utf-8")
+    publish(report, args.out)
 
 
 if __name__ == "__main__":
