@@ -40,7 +40,7 @@ import yaml
 from .diagrams.render import relative, retarget
 from .escape import toml_string, url_path, url_text
 from .labels import Labels
-from .pages import HOME_MARKER, fill_slots, home_section
+from .pages import HOME_LINE, MD_HREF, fill_slots, home_section
 from .reference import PAGE_PATH as REFERENCE_PATH
 from .site import Output
 
@@ -49,9 +49,6 @@ TARGETS = ("zensical", "mkdocs", "plain")
 DIAGRAM_SCRIPT = "assets/javascripts/playbook-diagrams.js"
 """Where the diagrams' zoom and find script goes, as the plugin publishes it."""
 OVERRIDE = "overrides/partials/actions.html"
-_HOME_LINE = re.compile(rf"^{re.escape(HOME_MARKER)}[ \t]*$", re.MULTILINE)
-_MD_HREF = re.compile(r'href="([^":#?]+\.md)"')
-"""A link to a generated page's Markdown file in the first-day block's HTML."""
 LEFT_OUT_SETTINGS = ("plugins", "nav", "docs_dir", "site_dir", "validation", "hooks", "INHERIT", "watch")
 """mkdocs.yml settings not carried into the target's config: the target has no playbook plugin,
 and the folders are the export's own."""
@@ -124,8 +121,8 @@ def with_home(markdown: str, output: Output, here: str, target: str, labels: Lab
     block = home_section(playbook, labels, here)
     if target == "mkdocs":
         urls, folder = _urls_from(here), posixpath.dirname(here)
-        block = _MD_HREF.sub(lambda m: f'href="{urls(posixpath.normpath(posixpath.join(folder, m.group(1))))}"', block)
-    return _HOME_LINE.sub(lambda _m: block, markdown, 1)
+        block = MD_HREF.sub(lambda m: f'href="{urls(posixpath.normpath(posixpath.join(folder, m.group(1))))}"', block)
+    return HOME_LINE.sub(lambda _m: block, markdown, 1)
 
 
 def edit_base(settings: dict[str, Any]) -> str | None:
@@ -288,7 +285,7 @@ def export(
     ) if docs_dir.is_dir() else []
     for rel in hand_written:
         data = (docs_dir / rel).read_bytes()
-        if rel.endswith(".md") and _HOME_LINE.search(data.decode("utf-8")):
+        if rel.endswith(".md") and HOME_LINE.search(data.decode("utf-8")):
             data = with_home(data.decode("utf-8"), output, rel, target, labels).encode("utf-8")
         if rel.endswith(".md") and base:
             data = with_edit_url(data.decode("utf-8"), edit_url(base, docs_dir / rel, docs_dir)).encode("utf-8")

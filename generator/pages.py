@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import posixpath
+import re
 import string
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
@@ -55,6 +56,11 @@ HOME_MARKER = "<!-- playbook:home -->"
 """The line a hand-written page (usually `docs/index.md`) places where the plugin puts the
 first-day block (`home_section`): find your role, and the questions new hires ask with a link
 to each answer. The page itself stays hand-written; only the marker's line is replaced."""
+HOME_LINE = re.compile(rf"^{re.escape(HOME_MARKER)}[ \t]*$", re.MULTILINE)
+"""`HOME_MARKER` on a line of its own: only there is it replaced (the guide can write about it)."""
+MD_HREF = re.compile(r'href="([^":#?]+\.md)"')
+"""A relative link to a generated page's Markdown file in generated HTML (the home block's role
+list, the calendar's views): the writer (plugin or export) turns it into the page's address."""
 
 HOME_OPEN_ROLES = 40
 """Up to this many roles, "find your role" shows every department open; above it, each

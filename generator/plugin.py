@@ -58,7 +58,7 @@ from .engine import ENGINES
 from .errors import PlaybookError
 from .escape import html_text, md_text, sanitize_html, url_path, url_text
 from .labels import get_labels
-from .pages import HOME_MARKER, PROBLEMS_PATH, fill_slots, home_section, problems_page
+from .pages import HOME_LINE, HOME_MARKER, MD_HREF, PROBLEMS_PATH, fill_slots, home_section, problems_page
 from .plan import PAGE_PATH as CALENDAR_PATH
 from .reference import PAGE_PATH as REFERENCE_PATH
 from .site import Output, generate
@@ -80,10 +80,6 @@ and loaded by every page that shows a diagram; nothing is fetched from elsewhere
 log = get_plugin_logger("playbook")
 serve_log = logging.getLogger("playbook.serve")
 """Problems shown on the preview's own pages while serving: not counted by --strict."""
-_HOME_LINE = re.compile(rf"^{re.escape(HOME_MARKER)}[ \t]*$", re.MULTILINE)
-"""The marker counts on a line of its own only, so a page can write about it in a code span."""
-_MD_HREF = re.compile(r'href="([^":#?]+\.md)"')
-"""A relative link to a generated page's Markdown file, as the calendar's HTML views write them."""
 
 
 def search_boost(title: str) -> float:
@@ -280,7 +276,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             labels = get_labels(self.language)
             title = labels("problems_title", count=len(self.output.result.errors))
             markdown = f"> **{md_text(title)}**: [{md_text(labels('problems_see'))}]({link})\n\n" + markdown
-        if HOME_MARKER in markdown and not page.file.generated_by and _HOME_LINE.search(markdown):
+        if HOME_MARKER in markdown and not page.file.generated_by and HOME_LINE.search(markdown):
             markdown = self._fill_home(markdown, page)
         generated = self.output.pages.get(page.file.src_uri) if self.output else None
         if generated is not None and page.file.generated_by:
@@ -318,7 +314,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if page.file.src_uri in (CALENDAR_PATH, RACI_PATH):  # HTML views with links to the .md pages
             urls = self._urls_from(page.file.src_uri, page.file.url)
             folder = posixpath.dirname(page.file.src_uri)
-            cleaned = _MD_HREF.sub(
+            cleaned = MD_HREF.sub(
                 lambda m: f'href="{html_escape(urls(posixpath.normpath(posixpath.join(folder, m.group(1)))))}"', cleaned
             )
         return cleaned
@@ -391,7 +387,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         point at `.md` files and are turned into this site's URLs here."""
         output = self.output
         if output is None or output.result.errors or output.result.playbook is None:
-            return _HOME_LINE.sub("", markdown, 1)  # while serving with errors: the notice says why
+            return HOME_LINE.sub("", markdown, 1)  # while serving with errors: the notice says why
         here = page.file.src_uri
         block = home_section(output.result.playbook, get_labels(self.language), here, cache=self.cache)
         files, folder = self.files, posixpath.dirname(here)
@@ -404,8 +400,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 raise PluginError(f"the first-day block on {here} links to {match.group(1)}, which is not part of the site")
             return f'href="{html_escape(get_relative_url(target.url, page.file.url))}"'
 
-        block = _MD_HREF.sub(url, block)
-        return _HOME_LINE.sub(lambda _m: f"{HOME_START}\n\n{block}\n{HOME_END}", markdown, 1)
+        block = MD_HREF.sub(url, block)
+        return HOME_LINE.sub(lambda _m: f"{HOME_START}\n\n{block}\n{HOME_END}", markdown, 1)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         # the marker lets the next build replace this folder; see targets.py
