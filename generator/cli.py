@@ -469,8 +469,8 @@ def build_command(
     file) or it is empty, and never when it is or holds the project's sources. The site
     engine (MkDocs or ProperDocs) runs in this process.
     """
-    from .runner import run
-    from .targets import check_target, fresh_folder, swap_in
+    from .runner import build_in_place, run
+    from .targets import check_target, fresh_folder, made_here, swap_in
 
     args = ["--strict"] if strict else []
     # mkdocs --quiet drops warnings before --strict counts them, so quiet strict builds
@@ -484,12 +484,16 @@ def build_command(
     engine = _site_engine(site_engine, config, settings)
     if not quiet:
         _say_end_of_life()
-    with fresh_folder(real, "playbook build") as work:
-        status = run(engine, "build", config, [*args, "--site-dir", str(work)])
-        if status != 0:
-            click.echo(f"build failed; {target} was left as it was", err=True)
-            sys.exit(status)
-        swap_in(work, real, "playbook build")
+    if real.is_dir() and made_here(real):  # a site of ours: rewrite only what changed
+        status = build_in_place(engine, config, args, real)
+    else:  # a new folder, swapped in when the build passed
+        with fresh_folder(real, "playbook build") as work:
+            status = run(engine, "build", config, [*args, "--site-dir", str(work)])
+            if status == 0:
+                swap_in(work, real, "playbook build")
+    if status != 0:
+        click.echo(f"build failed; {target} was left as it was", err=True)
+        sys.exit(status)
     if verbose:
         click.echo(_cache_report(config, settings), err=True)
 

@@ -28,6 +28,7 @@ sidebar entry, breadcrumb) all the same.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 import os
@@ -51,13 +52,14 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_build_date, get_relative_url, nest_paths
 
-from . import pagecache, redirects, review, targets
+from . import pagecache, redirects, review, sitewrite, targets
 from .cache import Cache
 from .diagrams.render import relative, retarget
 from .engine import ENGINES
 from .errors import PlaybookError
 from .escape import html_text, md_text, sanitize_html, url_path, url_text
 from .labels import get_labels
+from .livewatch import use_native_observer
 from .pages import HOME_LINE, HOME_MARKER, MD_HREF, PROBLEMS_PATH, fill_slots, home_section, problems_page
 from .plan import PAGE_PATH as CALENDAR_PATH
 from .reference import PAGE_PATH as REFERENCE_PATH
@@ -147,6 +149,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # mkdocs' server holds every request until a build succeeds ("stuck").
         self.serving = command == "serve"
         self.pages = self._new_page_cache(None)
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        """A saved file starts the rebuild at once, not at the next half-second poll (livewatch.py)."""
+        if use_native_observer(server):
+            log.debug("watching for changes with the system's file notifier")
+        return server
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
@@ -244,10 +252,18 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return nav
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        """Add the trivial template that pages from the cache are "rendered" with."""
+        """Add the trivial template that pages from the cache are "rendered" with, and keep
+        the theme's compiled templates in the cache folder: every build compiled Material's
+        templates again (0.35 s, a third of a no-change build of a small site). Jinja reuses
+        a compiled template only when the template's source has the same checksum."""
         loaders = env.loader.loaders if isinstance(env.loader, jinja2.ChoiceLoader) else []
         if not any(isinstance(loader, jinja2.DictLoader) and CACHED_TEMPLATE in loader.mapping for loader in loaders):
             env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_TEMPLATE: ""}), env.loader])
+        folder = self._cache_folder()
+        if folder is not None and env.bytecode_cache is None:
+            with contextlib.suppress(OSError):  # a cache that cannot be written costs time, never the build
+                (folder / "templates").mkdir(parents=True, exist_ok=True)
+                env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder / "templates"))
         return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -403,12 +419,20 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         block = MD_HREF.sub(url, block)
         return HOME_LINE.sub(lambda _m: f"{HOME_START}\n\n{block}\n{HOME_END}", markdown, 1)
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _post_build(self, *, config: MkDocsConfig) -> None:
         # the marker lets the next build replace this folder; see targets.py
         site_dir = Path(config.site_dir)
         if not targets.made_here(site_dir):
             targets.mark(site_dir, "mkdocs build with the playbook plugin")
         self._finish_page_cache()
+
+    @event_priority(-100)
+    def _site_written(self, *, config: MkDocsConfig) -> None:
+        """After every plugin's `on_post_build`: while `playbook serve` runs, the files this
+        rebuild did not write (a removed role's page) leave the served folder."""
+        sitewrite.built(config.site_dir)
+
+    on_post_build = CombinedEvent(_post_build, _site_written)
 
     def on_build_error(self, *, error: Exception) -> None:
         self.render.stop()
@@ -438,9 +462,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if self.render.site_key is None:
             return
         log.info(f"{self.pages.hits} pages from the page cache, {self.pages.misses} rendered")
+        self.pages.flush()
         folder = self._cache_folder()
         if folder is not None and folder.is_dir():
-            size = pagecache.prune(folder, self.config.cache_size * 1_000_000)
+            size = pagecache.prune(folder, self.config.cache_size * 1_000_000, self.pages.store)
             log.debug(f"cache folder {_shown(folder, self.root)}: {size / 1e6:.1f} MB")
 
     def _site_key(self, nav: Navigation, config: MkDocsConfig, files: Files) -> str | None:

@@ -22,6 +22,7 @@ from types import FrameType
 
 from .errors import UsageError
 from .load import CONFIG_NAMES
+from .sitewrite import rewrite
 
 SITE_ENGINES = ("mkdocs", "properdocs")
 """The site engines `playbook build` and `serve` can run; MkDocs is the default."""
@@ -67,9 +68,24 @@ def run(engine: str, command: str, config: Path, args: list[str]) -> int:
     return 0
 
 
+def build_in_place(engine: str, config: Path, args: list[str], folder: Path) -> int:
+    """`<engine> build` into `folder`, a site folder this generator made (checked by the
+    caller): only the files whose bytes changed are written, and only once the build has
+    passed; what the new site no longer has is removed (see `sitewrite`). Its exit status."""
+    _command_line(engine)  # a missing engine is said before anything else
+    with rewrite(engine, folder, deferred=True) as writes:
+        status = run(engine, "build", config, [*args, "--site-dir", str(folder)])
+        if status == 0:
+            writes.apply()
+    return status
+
+
 def serve(config: Path, args: list[str], engine: str = "mkdocs") -> int:
-    """`<engine> serve` on `config` with `args`; its exit status."""
-    return run(engine, "serve", config, args)
+    """`<engine> serve` on `config` with `args`; its exit status. Each rebuild writes only
+    the files that changed into the server's folder (see `sitewrite`)."""
+    _command_line(engine)
+    with rewrite(engine, Path(), deferred=False):  # the engine names its temporary folder
+        return run(engine, "serve", config, args)
 
 
 def find_config(folder: Path) -> Path | None:

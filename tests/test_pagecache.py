@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import zlib
@@ -34,8 +35,9 @@ FROM_CACHE = re.compile(r"playbook: (\d+) pages from the page cache, (\d+) rende
 def build(root: Path, site: Path) -> str:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PLAYBOOK_TODAY=TODAY)
     done = subprocess.run(
-        # not --strict: a new role is named nowhere yet, which is a warning
-        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site)],
+        # not --strict: a new role is named nowhere yet, which is a warning. `playbook build`
+        # rewrites a site folder of its own in place, only the files that changed (sitewrite.py)
+        [sys.executable, "-m", "generator", "build", "--site-dir", str(site)],
         cwd=root, env=env, capture_output=True, text=True, timeout=300, check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
@@ -69,6 +71,12 @@ def edit(root: Path, kind: str, pick: int, word: str) -> bool:
             re.sub(r"^title: ", f"title: {word} ", text, count=1, flags=re.M), encoding="utf-8"
         )
         return True
+    elif kind == "removed role":  # one that "new role" added, so that nothing names it
+        added = [path for path in roles if path.stem.rsplit("-", 1)[-1] in {w.lower() for w in WORD_LIST}]
+        if not added:
+            return False
+        added[pick % len(added)].unlink()
+        return True
     elif kind == "hand-written page":
         replace_in(root / "docs" / "index.md", r"^# ", f"# {word} ")
         return True
@@ -82,8 +90,10 @@ def edit(root: Path, kind: str, pick: int, word: str) -> bool:
     return False
 
 
-KINDS = ["role summary", "role title", "department title", "new role", "hand-written page", "theme feature", "nothing"]
-WORDS = st.sampled_from(["Senior", "Acting", "Regional", "Kepala", "Deputy"])
+KINDS = ["role summary", "role title", "department title", "new role", "removed role", "hand-written page",
+         "theme feature", "nothing"]
+WORD_LIST = ["Senior", "Acting", "Regional", "Kepala", "Deputy"]
+WORDS = st.sampled_from(WORD_LIST)
 
 
 @pytest.mark.slow
@@ -115,7 +125,7 @@ def test_a_build_from_the_cache_writes_the_bytes_of_a_clean_build(tmp_path_facto
         differ = [path for path in warm if warm[path] != cold[path]]
         assert not differ, f"after {edits[: step + 1]}: {differ[:5]} differ from a clean build"
         shutil.rmtree(clean)
-    assert used > 0 or all(edit_[0] in {"new role", "hand-written page", "theme feature"} for edit_ in edits)
+    assert used > 0 or all(edit_[0] in {"new role", "removed role", "hand-written page", "theme feature"} for edit_ in edits)
 
 
 def test_an_entry_round_trips_and_a_damaged_one_is_a_miss(tmp_path: Path) -> None:
@@ -123,10 +133,25 @@ def test_an_entry_round_trips_and_a_damaged_one_is_a_miss(tmp_path: Path) -> Non
     entry = pagecache.Entry("<html>é</html>", [{"location": "roles/x/", "title": "X", "text": "", "boost": 1.5}],
                             ["a", "b"], {"roles/y.md": {"kpis": "y.md#kpis"}})
     cache.put("ab" * 32, entry)
+    assert pagecache.PageCache(tmp_path / "pages").get("ab" * 32) is None  # written once the build is done
+    cache.flush()
     again = pagecache.PageCache(tmp_path / "pages").get("ab" * 32)
     assert again == entry
-    (tmp_path / "pages" / "ab" / f"{'ab' * 31}.page").write_bytes(zlib.compress(b"not json"))
+    # a damaged entry is a miss
+    store = tmp_path / "pages" / pagecache.STORE_NAME
+    with sqlite3.connect(store) as db:
+        db.execute("UPDATE entries SET data = ?", (zlib.compress(b"not json"),))
+    db.close()
     assert pagecache.PageCache(tmp_path / "pages").get("ab" * 32) is None
+    # a damaged file is a miss too, and is made again by the next build
+    store.write_bytes(b"not a database" * 100)
+    broken = pagecache.PageCache(tmp_path / "pages")
+    assert broken.get("ab" * 32) is None
+    broken.flush()
+    fresh = pagecache.PageCache(tmp_path / "pages")
+    fresh.put("cd" * 32, entry)
+    fresh.flush()
+    assert pagecache.PageCache(tmp_path / "pages").get("cd" * 32) == entry
 
 
 def test_decoded_entries_are_bounded_least_recently_used_first() -> None:
@@ -145,11 +170,26 @@ def test_decoded_entries_are_bounded_least_recently_used_first() -> None:
 
 def test_the_folder_is_bounded_oldest_first(tmp_path: Path) -> None:
     for n in range(10):
-        path = tmp_path / f"{n}.page"
+        path = tmp_path / f"{n}.svg"
         path.write_bytes(b"x" * 1000)
         os.utime(path, (1_000_000 + n, 1_000_000 + n))
     assert pagecache.prune(tmp_path, 4500) == 4000
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["6.page", "7.page", "8.page", "9.page"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["6.svg", "7.svg", "8.svg", "9.svg"]
+
+
+def test_page_entries_and_files_are_pruned_together_oldest_first(tmp_path: Path) -> None:
+    cache = pagecache.PageCache(tmp_path / "pages")
+    for n in range(4):
+        cache.put(f"{n}" * 64, pagecache.Entry("x" * 5000))
+    cache.flush()
+    sizes = {key: size for key, size, _used in cache.store.oldest()}  # type: ignore[union-attr]
+    old_file = tmp_path / "old.svg"
+    old_file.write_bytes(b"x" * 1000)
+    os.utime(old_file, (1_000_000, 1_000_000))  # older than every entry
+    one = next(iter(sizes.values()))
+    assert pagecache.prune(tmp_path, 2 * one + 10, cache.store) == 2 * one
+    assert not old_file.exists()
+    assert len(cache.store.oldest()) == 2  # type: ignore[union-attr]
 
 
 def test_a_key_is_the_same_in_every_process() -> None:
@@ -166,7 +206,7 @@ def test_build_v_reports_the_cache_folder(tmp_path: Path) -> None:
     config = root / "mkdocs.yml"
     assert _cache_report(config, _read_mkdocs_yml(config)).startswith("cache: .cache/playbook holds 0.0 MB of at most 500 MB")
     (root / ".cache" / "playbook" / "pages").mkdir(parents=True)
-    (root / ".cache" / "playbook" / "pages" / "x.page").write_bytes(b"x" * 2_500_000)
+    (root / ".cache" / "playbook" / "pages" / pagecache.STORE_NAME).write_bytes(b"x" * 2_500_000)
     assert "holds 2.5 MB" in _cache_report(config, _read_mkdocs_yml(config))
     # the intranet configuration inherits the plugins
     intranet = root / "mkdocs-intranet.yml"

@@ -59,6 +59,19 @@ def test_saving_a_yaml_file_updates_the_page(sample_copy: Path) -> None:
         seconds = wait_for(url, "Community Lead", 60)
         assert seconds is not None, "the page did not change after the YAML file was saved"
         print(f"page updated {seconds:.1f} s after saving")
+        # a new role gets its page; once removed, its page leaves the served folder too
+        # (each rebuild writes only what changed into it: sitewrite.py)
+        intern = sample_copy / "org" / "roles" / "community-intern.yml"
+        intern.write_text(role.read_text(encoding="utf-8").replace("title: Community Lead", "title: Community Intern"),
+                          encoding="utf-8")
+        new_url = f"http://127.0.0.1:{port}/roles/community-intern/"
+        assert wait_for(new_url, "Community Intern", 60) is not None, "a new role's page never appeared"
+        intern.unlink()
+        assert wait_for(f"http://127.0.0.1:{port}/roles/", "Community Lead", 60) is not None
+        deadline = time.monotonic() + 60
+        while fetch(new_url) is not None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert fetch(new_url) is None, "a removed role's page is still served"
     finally:
         server.terminate()
         try:

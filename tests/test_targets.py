@@ -2,8 +2,9 @@
 
 `playbook build`, `playbook export` and a plain `mkdocs build` through the plugin refuse,
 before touching anything, a target that is, holds or lies inside the project's sources,
-and any folder with files in it that carries no marker of ours. A build is swapped in
-atomically, with the permissions mkdocs gives, and leaves no work folder behind.
+and any folder with files in it that carries no marker of ours. A new site folder is swapped in
+atomically, with the permissions mkdocs gives, and leaves no work folder behind; a site folder of
+ours is rewritten in place, only the files whose bytes changed.
 """
 
 from __future__ import annotations
@@ -144,6 +145,28 @@ def test_build_swaps_in_a_marked_site_with_mkdocs_permissions(project: Path) -> 
     assert not (site / "stale.html").exists()
     assert (site / "index.html").is_file()
     assert [p.name for p in project.iterdir() if ".playbook-" in p.name] == []
+
+
+def test_the_next_build_rewrites_only_the_files_that_changed(project: Path) -> None:
+    """A site folder of ours is rewritten in place (sitewrite.py): a file whose bytes are the
+    same is not touched, a changed one is replaced whole, one the new site lacks is removed."""
+    assert build_in_subprocess(project).returncode == 0
+    site = project / "site"
+    before = {p.relative_to(site).as_posix(): p.stat() for p in site.rglob("*") if p.is_file()}
+    role = sorted((project / "org" / "roles").glob("*.yml"))[0]
+    role.write_text(role.read_text(encoding="utf-8").replace("summary: ", "summary: Rewritten ", 1), encoding="utf-8")
+    (site / "stale.html").write_text("from an older build\n")
+    os.utime(site / "stale.html", (1_000_000, 1_000_000))
+    done = build_in_subprocess(project)
+    assert done.returncode == 0, done.stderr
+    after = {p.relative_to(site).as_posix(): p.stat() for p in site.rglob("*") if p.is_file()}
+    assert set(after) == set(before)  # stale.html went; nothing else came or went
+    touched = {path for path in after if (after[path].st_ino, after[path].st_mtime_ns)
+               != (before[path].st_ino, before[path].st_mtime_ns)}
+    assert f"roles/{role.stem}/index.html" in touched
+    assert "search/search_index.json" in touched  # the summary is searchable
+    assert 0 < len(touched) < len(after) / 4, sorted(touched)
+    assert "Rewritten" in (site / "roles" / role.stem / "index.html").read_text(encoding="utf-8")
 
 
 def test_build_removes_work_folders_of_killed_runs(project: Path) -> None:
