@@ -37,7 +37,10 @@ from synth import write  # noqa: E402
 PYTHON = sys.executable
 REPEAT = 1
 """How often each build is measured (`--repeat`); the best is reported."""
-ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0")
+ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+ENV.update(NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0")
+"""Python keeps the compiled bytecode of our modules, as on a lead's machine (the sandbox this
+was written in sets PYTHONDONTWRITEBYTECODE, which made every build compile 42 modules again)."""
 
 PARSE = """
 import sys, time, yaml
@@ -335,8 +338,11 @@ What the columns measure (each in a fresh process; `benchmarks/synth.py` writes 
 - *cache*: the cache folder's size after the runs; *peak memory*: the largest max RSS of the
   validate and build processes.
 
-Re-run with `.venv/bin/python benchmarks/run.py`; the machine is noisy, so compare the ratios
-within one run.
+The ratio targets are the issue's, at 100, 1,000 and 3,000 roles; the sample's ratio is given
+beside them (its builds are short, so Python's start and the imports weigh most). Python may
+keep compiled bytecode (`PYTHONDONTWRITEBYTECODE` is removed from the environment), as on a
+lead's machine. Re-run with `.venv/bin/python benchmarks/run.py`; the machine is noisy, so
+compare the ratios within one run.
 """
 
 
@@ -372,16 +378,20 @@ def report(rows: list[dict[str, float]]) -> str:
             r = by_size[size]
             lines.append(f"- serve, a one-role edit on screen within {limit:g} s at {roles(r)}: {r['serve_s']:.2f} s, "
                          f"{check(r['serve_s'] <= limit)}")
-    worst = max(rows, key=lambda r: r["warm_s"] / r["cold_s"])
-    lines.append(f"- warm no-change build within 0.25x the cold build: worst {worst['warm_s'] / worst['cold_s']:.2f}x "
-                 f"at {roles(worst)}, {check(worst['warm_s'] / worst['cold_s'] <= 0.25)}")
-    worst = max(rows, key=lambda r: r["one_role_s"] / r["cold_s"])
-    lines.append(f"- one-role-change build within 0.3x the cold build: worst {worst['one_role_s'] / worst['cold_s']:.2f}x "
-                 f"at {roles(worst)}, {check(worst['one_role_s'] / worst['cold_s'] <= 0.3)}")
-    worst = max(rows, key=lambda r: r["full_s"] / r["plain_build_s"])
-    lines.append(f"- full build within 1.25x the plain build of the same pages (aim 1.15x): worst "
-                 f"{worst['full_s'] / worst['plain_build_s']:.2f}x at {roles(worst)}, "
-                 f"{check(worst['full_s'] / worst['plain_build_s'] <= 1.25)}")
+    # the issue sets these at 100, 1,000 and 3,000 roles; the sample's ratio is said beside them
+    sized = [r for r in rows if r["roles"]] or rows
+    sample = next((r for r in rows if not r["roles"]), None)
+
+    def ratio(name: str, base: str, limit: float, text: str) -> str:
+        worst = max(sized, key=lambda r: r[name] / r[base])
+        line = (f"- {text}: worst {worst[name] / worst[base]:.2f}x at {roles(worst)}, "
+                f"{check(worst[name] / worst[base] <= limit)}")
+        return line + (f" (the sample: {sample[name] / sample[base]:.2f}x)" if sample is not None and sized is not rows else "")
+
+    lines.append(ratio("warm_s", "cold_s", 0.25, "warm no-change build within 0.25x the cold build"))
+    lines.append(ratio("one_role_s", "cold_s", 0.3, "one-role-change build within 0.3x the cold build"))
+    lines.append(ratio("full_s", "plain_build_s", 1.25,
+                       "full build within 1.25x the plain build of the same pages (aim 1.15x)"))
     if 1000 in by_size:
         r = by_size[1000]
         lines.append(f"- search index at 1,000 roles within 1.5 MB and 200 KB gzipped: {r['index_bytes'] / 1e6:.2f} MB, "
