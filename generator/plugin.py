@@ -29,6 +29,7 @@ sidebar entry, breadcrumb) all the same.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import html
 import logging
 import os
@@ -140,6 +141,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         """Paths of the generated pages of the last build without errors (while serving)."""
         self.pages = pagecache.PageCache(None, decoded_limit=0)
         self.render = _Rendering()
+        self.figure_digests: dict[str, str] = {}
+        """Figure text -> its digest, for page keys, of this build (`last_figure_digests`: the
+        last build's; only those two are kept)."""
+        self.last_figure_digests: dict[str, str] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook makes mkdocs keep this one instance across `serve` rebuilds,
@@ -459,6 +464,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return (self.root / self.config.cache_dir) if self.config.cache_dir else None
 
     def _start_page_cache(self) -> None:
+        self.last_figure_digests, self.figure_digests = self.figure_digests, {}
         folder = self._cache_folder()
         pages = folder / "pages" if folder is not None else None
         if self.pages.folder != pages:
@@ -525,8 +531,20 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         around = [(p.title, p.url) if p else None for p in (page.previous_page, page.next_page)]
         return pagecache.digest(
             self.render.site_key, page.file.src_uri, markdown, page.edit_url, generated.unindexed,
-            place, around, [figures.get(key) for key in generated.diagrams],
+            place, around, [self._figure_digest(figures.get(key)) for key in generated.diagrams],
         )
+
+    def _figure_digest(self, figure: str | None) -> str | None:
+        """A figure's SHA-256, made once per figure text for the session: a page's key holds
+        its figures' digests, not the figures (a role's diagram is tens of kilobytes, and its
+        canonical JSON took a third of the page keys' time)."""
+        if figure is None:
+            return None
+        found = self.figure_digests.get(figure) or self.last_figure_digests.get(figure)
+        if found is None:
+            found = hashlib.sha256(figure.encode("utf-8")).hexdigest()
+        self.figure_digests[figure] = found
+        return found
 
     def _generate(self) -> Output:
         cache_dir = self.config.cache_dir
