@@ -300,6 +300,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # from the cache: nothing to convert, nothing to lay out (see pagecache.py)
         self.render.hits[page.file.src_uri] = entry
         page.meta["template"] = CACHED_TEMPLATE
+        # the search plugin would parse the empty page only for `_after_search` to put the
+        # kept entries in place of none (0.1 ms a page, 0.4 s of a rebuild at 3,000 roles)
+        page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         # MkDocs' `Page.render` builds a `markdown.Markdown` with every extension even for
         # empty Markdown (half the time of a warm build): this page's own attribute (never
         # the class) makes it a no-op; `on_page_content` restores what rendering would tell.
