@@ -145,6 +145,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         """Figure text -> its digest, for page keys, of this build (`last_figure_digests`: the
         last build's; only those two are kept)."""
         self.last_figure_digests: dict[str, str] = {}
+        self.retargeted: dict[tuple[str, bool, str], str] = {}
+        """(path, directory URLs, SVG) -> the SVG with this site's links, of this build and
+        (`last_retargeted`) the last."""
+        self.last_retargeted: dict[tuple[str, bool, str], str] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook makes mkdocs keep this one instance across `serve` rebuilds,
@@ -198,6 +202,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         output = self.output
         assert output is not None, "on_pre_build runs before on_files"
+        self.last_retargeted, self.retargeted = self.retargeted, {}
         if output.result.errors:  # only while serving: a build with errors stopped in on_pre_build
             return self._problem_pages(files, config, output)
         docs_dir = Path(config.docs_dir)
@@ -207,7 +212,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         for path, content in sorted(output.files.items(), key=lambda item: item[0] in output.svgs):
             page = output.pages.get(path)
             if page is None:
-                content = retarget(content, path, self._urls_from(path, path))  # a file's URL is its path
+                content = self._retargeted(content, path, config.use_directory_urls)
             # a docs/ file at a generated path was refused in on_pre_build; here only files
             # at another path that mkdocs would write to the same place are left to catch
             listed = page is None or path == REFERENCE_PATH  # the reference sits in the guide's navigation
@@ -571,6 +576,17 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if not self.config.review:
             return {"today": review.today(self.config.today)}
         return {"today": review.today(self.config.today), "changed": review.history(self.root)}
+
+    def _retargeted(self, content: str, path: str, directory_urls: bool) -> str:
+        """A standalone diagram with its links made this site's URLs (a file's URL is its
+        path), made again only when its text, path or URL style changed: while serving, the
+        last build's are kept (a pass over 3,000 SVGs on every save otherwise)."""
+        key = (path, directory_urls, content)
+        found = self.retargeted.get(key) or self.last_retargeted.get(key)
+        if found is None:
+            found = retarget(content, path, self._urls_from(path, path))
+        self.retargeted[key] = found
+        return found
 
     def _urls_from(self, here: str, here_url: str) -> Callable[[str], str]:
         """Generated file (`roles/x.md`) -> its URL in this site (`roles/x/` or `roles/x.html`),
