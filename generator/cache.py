@@ -52,6 +52,14 @@ class Cache:
         self.write_output = True
         """Whether a new output is written to `folder` (a `serve` session keeps it in memory:
         pickling it on every save would cost the preview time)."""
+        self.incremental = True
+        """Whether pages and diagrams are made again only where an edit touched them
+        (`incremental`) and templates' bytecode is kept in `folder`; off, every run makes
+        all (what benchmarks compare with)."""
+        self.generation: Any = None
+        """The last run's `incremental.State`: what each page and diagram read, and made."""
+        self.counts: Any = None
+        """The last run's `incremental.Counts`: how many pages and diagrams it made again."""
 
     # -- files
 
@@ -108,7 +116,21 @@ class Cache:
         """The one Jinja environment, made on first use: it keeps the compiled templates."""
         if self._environment is None:
             self._environment = make()
+            if self.folder is not None and self.incremental:
+                self._environment.bytecode_cache = self._bytecode(self.folder / "jinja")
         return self._environment
+
+    @staticmethod
+    def _bytecode(folder: Path) -> jinja2.BytecodeCache | None:
+        """Compiled templates kept between processes (Jinja checks each template's source
+        checksum itself, so a changed template is compiled again)."""
+        import jinja2
+
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:  # a cache that cannot be written costs time, never the build
+            return None
+        return jinja2.FileSystemBytecodeCache(str(folder))
 
     # -- whole builds
 
