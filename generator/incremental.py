@@ -64,7 +64,7 @@ import hashlib
 import os
 import pickle
 from collections.abc import Callable, Hashable, Iterator, Mapping
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -83,14 +83,55 @@ Read = tuple[str, str, Hashable]
 
 
 class Reads:
-    """The reads of the unit being made; outside a unit, reads are not recorded."""
+    """The reads of the unit being made (outside a unit, reads are not recorded), and the
+    one view of each entity for this run."""
 
     def __init__(self) -> None:
         self.current: set[Read] | None = None
+        self._views: dict[int, tuple[Entity, EntityView]] = {}
 
     def add(self, read: Read) -> None:
         if self.current is not None:
             self.current.add(read)
+
+    def wrap(self, value: Any) -> Any:  # noqa: C901 - one branch per kind of value
+        """`value` with every entity in it replaced by its `EntityView`, so that nothing a unit
+        is handed lets it read an entity unrecorded."""
+        if value is None or isinstance(value, (str, int, float, bool, datetime.date, EntityView)):
+            return value
+        if isinstance(value, Entity):
+            kept = self._views.get(id(value))
+            if kept is None or kept[0] is not value:
+                kept = (value, EntityView(value, self))
+                self._views[id(value)] = kept
+            return kept[1]
+        if isinstance(value, BaseModel):  # a part of an entity (a step, a contact): holds ids, not entities
+            return value
+        if isinstance(value, list):
+            return [self.wrap(item) for item in value]
+        if isinstance(value, tuple):
+            return tuple(self.wrap(item) for item in value)
+        if isinstance(value, dict):
+            return {key: self.wrap(item) for key, item in value.items()}
+        if is_dataclass(value) and not isinstance(value, type):
+            changed = {f.name: self.wrap(getattr(value, f.name)) for f in fields(value) if f.init}
+            return replace(value, **changed)
+        if isinstance(value, Iterator):
+            return [self.wrap(item) for item in value]
+        if isinstance(value, (set, frozenset)) and not any(isinstance(item, Entity) for item in value):
+            return value
+        raise TypeError(f"cannot hand a unit a value of type {type(value).__name__} without tracking it")
+
+
+def unwrap(value: Any) -> Any:
+    """The entities behind the views in a call's arguments, for the untracked code (`Facts`)."""
+    if isinstance(value, EntityView):
+        return value._target
+    if isinstance(value, list):
+        return [unwrap(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(unwrap(item) for item in value)
+    return value
 
 
 class Tracked(Mapping[Any, Any]):
@@ -101,11 +142,12 @@ class Tracked(Mapping[Any, Any]):
 
     def __getitem__(self, key: Any) -> Any:
         self._reads.add((self._source, "item", key))
-        return self._data[key]
+        return self._reads.wrap(self._data[key])
 
     def get(self, key: Any, default: Any = None) -> Any:
         self._reads.add((self._source, "item", key))
-        return self._data.get(key, default)
+        found = self._data.get(key, ABSENT)
+        return default if found is ABSENT else self._reads.wrap(found)
 
     def __contains__(self, key: object) -> bool:
         self._reads.add((self._source, "item", key))  # type: ignore[arg-type]
@@ -125,40 +167,67 @@ class Tracked(Mapping[Any, Any]):
 
     def values(self) -> Any:
         self._reads.add((self._source, "all", None))
-        return self._data.values()
+        return [self._reads.wrap(value) for value in self._data.values()]
 
     def items(self) -> Any:
         self._reads.add((self._source, "all", None))
-        return self._data.items()
+        return [(key, self._reads.wrap(value)) for key, value in self._data.items()]
+
+
+UNTRACKED = frozenset({"id", "KIND"})
+"""An entity's identity: the same for as long as the view stands for that entity."""
 
 
 class TrackedObject:
-    """A view of an object (the playbook, the facts) that records every attribute read:
-    a method's call with its arguments, a dict as a `Tracked` view, anything else whole."""
+    """A view of an object (the playbook, the facts, an entity) that records every attribute
+    read: a method's call with its arguments, a dict as a `Tracked` view, anything else whole;
+    whatever it hands out has its entities wrapped (`Reads.wrap`)."""
 
     def __init__(self, name: str, target: Any, reads: Reads) -> None:
         self._name, self._target, self._reads = name, target, reads
-        self._views: dict[str, Tracked] = {}
+        self._tracked: dict[str, Tracked] = {}
 
     def __getattr__(self, attribute: str) -> Any:
         if attribute.startswith("__"):
             raise AttributeError(attribute)
         value = getattr(self._target, attribute)
         source = f"{self._name}.{attribute}"
+        reads = self._reads
         if callable(value):
-            reads = self._reads
 
             def call(*args: Any) -> Any:
                 reads.add((source, "call", encode_args(args)))
-                return value(*args)
+                return reads.wrap(value(*unwrap(args)))
 
             return call
         if isinstance(value, dict):
-            if attribute not in self._views:
-                self._views[attribute] = Tracked(source, value, self._reads)
-            return self._views[attribute]
-        self._reads.add((source, "value", None))
-        return value
+            if attribute not in self._tracked:
+                self._tracked[attribute] = Tracked(source, value, reads)
+            return self._tracked[attribute]
+        if attribute not in UNTRACKED:
+            reads.add((source, "value", None))
+        return reads.wrap(value)
+
+
+class EntityView(TrackedObject):
+    """One entity, tracked field by field: what a unit reads of another entity (its title, its
+    department) is all it depends on. It passes for the entity's class (`isinstance`)."""
+
+    def __init__(self, entity: Entity, reads: Reads) -> None:
+        super().__init__(f"@{entity.KIND}:{entity.id}", entity, reads)
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:  # noqa: D105 - isinstance(view, Role) holds for a role's view
+        return type(self._target)
+
+    def __eq__(self, other: object) -> bool:
+        return self._target == (other._target if isinstance(other, EntityView) else other)
+
+    def __hash__(self) -> int:
+        return hash(self._target)
+
+    def __repr__(self) -> str:
+        return f"EntityView({self._name})"
 
 
 class TrackedPlaybook(TrackedObject):
@@ -204,7 +273,14 @@ def _encode_arg(value: Any) -> Hashable:
 
 
 class Gone(Exception):
-    """An entity named in a recorded call is no longer in the playbook."""
+    """An entity named in a recorded read is no longer in the playbook."""
+
+
+def _entity(kind: str, entity_id: str, playbook: Playbook) -> Entity:
+    found = playbook.of_kind(kind).get(entity_id)
+    if found is None:
+        raise Gone(entity_id)
+    return found
 
 
 def _decode_arg(value: Any, playbook: Playbook) -> Any:
@@ -212,10 +288,7 @@ def _decode_arg(value: Any, playbook: Playbook) -> Any:
         return value
     tag = value[0]
     if tag == "@entity":
-        found = playbook.of_kind(value[1]).get(value[2])
-        if found is None:
-            raise Gone(value[2])
-        return found
+        return _entity(value[1], value[2], playbook)
     if tag == "@list":
         return [_decode_arg(v, playbook) for v in value[1]]
     if tag == "@dict":
@@ -229,7 +302,7 @@ class World:
     def __init__(self, playbook: Playbook, facts: Any, tables: Mapping[str, Mapping[Any, Any]]) -> None:
         self.playbook, self.facts, self.tables = playbook, facts, tables
         self._memo: dict[Read, str] = {}
-        self._entities: dict[int, tuple[Entity, str]] = {}
+        self._sources: dict[str, Any] = {}
 
     def current(self, read: Read) -> str:
         found = self._memo.get(read)
@@ -242,11 +315,19 @@ class World:
         return found
 
     def _source(self, source: str) -> Any:
+        if source not in self._sources:
+            self._sources[source] = self._find(source)
+        return self._sources[source]
+
+    def _find(self, source: str) -> Any:
         owner, _, attribute = source.partition(".")
         if owner == "playbook":
             return getattr(self.playbook, attribute)
         if owner == "facts":
             return getattr(self.facts, attribute)
+        if owner.startswith("@"):
+            kind, _, entity_id = owner[1:].partition(":")
+            return getattr(_entity(kind, entity_id, self.playbook), attribute)
         return self.tables[source]
 
     def _value(self, read: Read) -> Any:
@@ -263,24 +344,20 @@ class World:
         return target
 
     def fingerprint(self, value: Any) -> str:
+        """A digest of a value as a unit sees it: an entity by kind and id only (a unit reads
+        its fields through its view, each read recorded on its own)."""
+        if isinstance(value, str) and len(value) < 60:
+            return repr(value)
         parts: list[str] = []
         self._encode(value, parts)
-        return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=16).hexdigest()
-
-    def entity_digest(self, entity: Entity) -> str:
-        """Every field of an entity, its id and its file: computed once per entity and run."""
-        kept = self._entities.get(id(entity))
-        if kept is None or kept[0] is not entity:
-            text = f"{entity.KIND}\0{entity.id}\0{entity.path}\0{entity.model_dump_json()}"
-            kept = (entity, hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest())
-            self._entities[id(entity)] = kept
-        return kept[1]
+        text = "\x1f".join(parts)
+        return text if len(text) < 64 else "#" + hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
     def _encode(self, value: Any, out: list[str]) -> None:  # noqa: C901 - one branch per kind of value
         if value is None or isinstance(value, (str, int, float, bool)):
             out.append(repr(value))
         elif isinstance(value, Entity):
-            out.append("E" + self.entity_digest(value))
+            out.append(f"E{value.KIND}:{value.id}")
         elif isinstance(value, BaseModel):
             out.append(f"B{type(value).__name__}{value.model_dump_json()}")
         elif is_dataclass(value) and not isinstance(value, type):
@@ -305,6 +382,8 @@ class World:
             out.append(f"S{len(value)}\x1d" + "\x1d".join(sorted(inner)))
         elif isinstance(value, datetime.date):
             out.append(f"T{value.isoformat()}")
+        elif isinstance(value, Iterator):
+            self._encode(list(value), out)
         else:
             raise TypeError(f"cannot fingerprint a value of type {type(value).__name__}")
 
