@@ -82,29 +82,41 @@ Read = tuple[str, str, Hashable]
 """(source, operation, argument): see the table of the module's docstring."""
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None), datetime.date})
+"""Values that hold no entity: handed to a unit as they are."""
+
+
 class Reads:
     """The reads of the unit being made (outside a unit, reads are not recorded), and the
     one view of each entity for this run."""
 
-    def __init__(self) -> None:
+    def __init__(self, world: World | None = None) -> None:
         self.current: set[Read] | None = None
+        self.world = world
+        """Where a read's fingerprint is kept the first time it is read (`World.seen`)."""
         self._views: dict[int, tuple[Entity, EntityView]] = {}
 
-    def add(self, read: Read) -> None:
+    def add(self, read: Read, value: Any) -> None:
+        """Record `read`, which gave `value` (what the unit was handed, before wrapping)."""
         if self.current is not None:
             self.current.add(read)
+            if self.world is not None:
+                self.world.seen(read, value)
 
     def wrap(self, value: Any) -> Any:  # noqa: C901 - one branch per kind of value
         """`value` with every entity in it replaced by its `EntityView`, so that nothing a unit
         is handed lets it read an entity unrecorded."""
+        if type(value) in _PLAIN:
+            return value
+        kept = self._views.get(id(value))
+        if kept is not None and kept[0] is value:
+            return kept[1]
+        if isinstance(value, Entity):
+            kept = (value, EntityView(value, self))
+            self._views[id(value)] = kept
+            return kept[1]
         if value is None or isinstance(value, (str, int, float, bool, datetime.date, EntityView)):
             return value
-        if isinstance(value, Entity):
-            kept = self._views.get(id(value))
-            if kept is None or kept[0] is not value:
-                kept = (value, EntityView(value, self))
-                self._views[id(value)] = kept
-            return kept[1]
         if isinstance(value, BaseModel):  # a part of an entity (a step, a contact): holds ids, not entities
             return value
         if isinstance(value, list):
@@ -140,37 +152,46 @@ class Tracked(Mapping[Any, Any]):
     def __init__(self, source: str, data: Mapping[Any, Any], reads: Reads) -> None:
         self._source, self._data, self._reads = source, data, reads
 
+    def _item(self, key: Any) -> Any:
+        found = self._data.get(key, ABSENT)
+        self._reads.add((self._source, "item", key), found)
+        return found
+
+    def _all(self) -> None:
+        if self._reads.current is not None:
+            self._reads.add((self._source, "all", None), list(self._data.items()))
+
     def __getitem__(self, key: Any) -> Any:
-        self._reads.add((self._source, "item", key))
-        return self._reads.wrap(self._data[key])
+        found = self._item(key)
+        if found is ABSENT:
+            raise KeyError(key)
+        return self._reads.wrap(found)
 
     def get(self, key: Any, default: Any = None) -> Any:
-        self._reads.add((self._source, "item", key))
-        found = self._data.get(key, ABSENT)
+        found = self._item(key)
         return default if found is ABSENT else self._reads.wrap(found)
 
     def __contains__(self, key: object) -> bool:
-        self._reads.add((self._source, "item", key))  # type: ignore[arg-type]
-        return key in self._data
+        return self._item(key) is not ABSENT
 
     def __iter__(self) -> Iterator[Any]:
-        self._reads.add((self._source, "all", None))
+        self._all()
         return iter(self._data)
 
     def __len__(self) -> int:
-        self._reads.add((self._source, "len", None))
+        self._reads.add((self._source, "len", None), len(self._data))
         return len(self._data)
 
     def keys(self) -> Any:
-        self._reads.add((self._source, "all", None))
+        self._all()
         return self._data.keys()
 
     def values(self) -> Any:
-        self._reads.add((self._source, "all", None))
+        self._all()
         return [self._reads.wrap(value) for value in self._data.values()]
 
     def items(self) -> Any:
-        self._reads.add((self._source, "all", None))
+        self._all()
         return [(key, self._reads.wrap(value)) for key, value in self._data.items()]
 
 
@@ -185,9 +206,21 @@ class TrackedObject:
 
     def __init__(self, name: str, target: Any, reads: Reads) -> None:
         self._name, self._target, self._reads = name, target, reads
-        self._tracked: dict[str, Tracked] = {}
+        self._handed: dict[str, tuple[Read | None, Any, Any]] = {}
+        """Attribute -> (its read, its value, what the unit is handed): the target does not
+        change during a run, so each attribute is looked up and wrapped once; the read is
+        recorded every time."""
 
     def __getattr__(self, attribute: str) -> Any:
+        handed = self._handed.get(attribute)
+        if handed is None:
+            handed = self._hand(attribute)
+        read, value, out = handed
+        if read is not None:
+            self._reads.add(read, value)
+        return out
+
+    def _hand(self, attribute: str) -> tuple[Read | None, Any, Any]:
         if attribute.startswith("__"):
             raise AttributeError(attribute)
         value = getattr(self._target, attribute)
@@ -196,17 +229,17 @@ class TrackedObject:
         if callable(value):
 
             def call(*args: Any) -> Any:
-                reads.add((source, "call", encode_args(args)))
-                return reads.wrap(value(*unwrap(args)))
+                answer = value(*unwrap(args))
+                reads.add((source, "call", encode_args(args)), answer)
+                return reads.wrap(answer)
 
-            return call
-        if isinstance(value, dict):
-            if attribute not in self._tracked:
-                self._tracked[attribute] = Tracked(source, value, reads)
-            return self._tracked[attribute]
-        if attribute not in UNTRACKED:
-            reads.add((source, "value", None))
-        return reads.wrap(value)
+            handed: tuple[Read | None, Any, Any] = (None, None, call)
+        elif isinstance(value, dict):
+            handed = (None, None, Tracked(source, value, reads))
+        else:
+            handed = (None if attribute in UNTRACKED else (source, "value", None), value, reads.wrap(value))
+        self._handed[attribute] = handed
+        return handed
 
 
 class EntityView(TrackedObject):
@@ -303,6 +336,13 @@ class World:
         self.playbook, self.facts, self.tables = playbook, facts, tables
         self._memo: dict[Read, str] = {}
         self._sources: dict[str, Any] = {}
+        self._owners: dict[str, Entity] = {}
+
+    def seen(self, read: Read, value: Any) -> None:
+        """A unit was handed `value` for `read`: its fingerprint, if not known yet (the same
+        value `current` would find, since nothing changes during a run)."""
+        if read not in self._memo:
+            self._memo[read] = self.fingerprint(value)
 
     def current(self, read: Read) -> str:
         found = self._memo.get(read)
@@ -326,8 +366,11 @@ class World:
         if owner == "facts":
             return getattr(self.facts, attribute)
         if owner.startswith("@"):
-            kind, _, entity_id = owner[1:].partition(":")
-            return getattr(_entity(kind, entity_id, self.playbook), attribute)
+            entity = self._owners.get(owner)
+            if entity is None:
+                kind, _, entity_id = owner[1:].partition(":")
+                entity = self._owners[owner] = _entity(kind, entity_id, self.playbook)
+            return getattr(entity, attribute)
         return self.tables[source]
 
     def _value(self, read: Read) -> Any:
@@ -390,9 +433,9 @@ class World:
 
 @dataclass
 class Made:
-    """One unit as made: its reads with their fingerprints, and what it gave."""
+    """One unit as made: what it read, and what it gave."""
 
-    reads: dict[Read, str]
+    reads: tuple[Read, ...]
     value: Any
 
 
@@ -406,6 +449,22 @@ class State:
     diagrams: dict[tuple[str, ...], Made] = field(default_factory=dict)
     figures: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     """Diagram key -> (figure key, HTML figure, standalone SVG)."""
+    prints: dict[str, dict[Read, str]] = field(default_factory=dict)
+    """Per table (`pages`, `diagrams`), every read of its units with its fingerprint as of the
+    last run: a unit that was kept had the same fingerprints as before, one that was made
+    recorded that run's, so one fingerprint per read holds for every unit that did it."""
+
+    def stale(self, table: str, world: World) -> set[tuple[str, ...]]:
+        """The units of `table` one of whose reads now gives another fingerprint: each
+        distinct read is evaluated once, however many units did it. Diagrams read only the
+        playbook and the facts; pages also the renderer's tables, filled once the diagrams
+        drawn are known, which is why each table is checked on its own."""
+        prints = self.prints.get(table, {})
+        changed = {read for read, print_ in prints.items() if world.current(read) != print_}
+        if not changed:
+            return set()
+        units: dict[tuple[str, ...], Made] = getattr(self, table)
+        return {unit for unit, made in units.items() if not changed.isdisjoint(made.reads)}
 
 
 @dataclass
@@ -434,17 +493,18 @@ def global_key(language: str, diagrams: bool) -> Hashable:
 def make_units(
     units: list[tuple[tuple[str, ...], Callable[[], Any]]],
     old: Mapping[tuple[str, ...], Made],
+    stale: set[tuple[str, ...]],
     reads: Reads,
-    world: World,
     made: list[tuple[str, ...]],
+    canonical: dict[Read, Read],
 ) -> dict[tuple[str, ...], Made]:
-    """Each unit's last `Made` when all its reads give the same fingerprints, else made
-    again with its reads recorded; units no longer listed are dropped."""
+    """Each unit's last `Made` unless it is `stale` (or new), else made again with its reads
+    recorded; units no longer listed are dropped. `canonical` holds one tuple per read, so
+    that the pickle stores each read once however many units did it."""
     out: dict[tuple[str, ...], Made] = {}
-    canonical: dict[Read, Read] = {}  # one tuple per read, so the pickle stores it once
     for unit, make in units:
         prior = old.get(unit)
-        if prior is not None and all(world.current(read) == print_ for read, print_ in prior.reads.items()):
+        if prior is not None and unit not in stale:
             out[unit] = prior
             continue
         reads.current = set()
@@ -454,8 +514,18 @@ def make_units(
         finally:
             reads.current = None
         made.append(unit)
-        out[unit] = Made({canonical.setdefault(r, r): world.current(r) for r in seen}, value)
+        out[unit] = Made(tuple(canonical.setdefault(read, read) for read in seen), value)
     return out
+
+
+def fingerprints(world: World, table: Mapping[tuple[str, ...], Made]) -> dict[Read, str]:
+    """The fingerprint of every read of a table's units."""
+    prints: dict[Read, str] = {}
+    for made in table.values():
+        for read in made.reads:
+            if read not in prints:
+                prints[read] = world.current(read)
+    return prints
 
 
 # -- kept between processes
@@ -525,15 +595,17 @@ def generate_site(
     state = cache.generation if cache.generation is not None else read_state(cache.folder)
     if state is None or state.key != key:
         state = State(key)
-    reads, facts, tables = Reads(), Facts(playbook), {}
+    facts, tables = Facts(playbook), {}
+    world = World(playbook, facts, tables)
+    reads = Reads(world)
     view = TrackedPlaybook(playbook, reads)
     tracked_facts = TrackedFacts(facts, view, reads)
-    world = World(playbook, facts, tables)
     counts = Counts()
     made_diagrams: dict[tuple[str, ...], Made] = {}
+    canonical = {read: read for prints in state.prints.values() for read in prints}
     if diagrams:
         units = diagram_units(view, labels, tracked_facts)  # type: ignore[arg-type]
-        made_diagrams = make_units(units, state.diagrams, reads, world, counts.drawn)
+        made_diagrams = make_units(units, state.diagrams, state.stale("diagrams", world), reads, counts.drawn, canonical)
     site = sorted((m.value for m in made_diagrams.values() if m.value is not None), key=lambda d: d.key)
     figures = _figures(site, labels, cache=cache, engine=engine, cache_dir=cache_dir, old=state.figures, counts=counts)
     drawn = dict.fromkeys(figures, True)
@@ -542,12 +614,13 @@ def generate_site(
     renderer.targets = Tracked("target", tables["target"], reads)  # type: ignore[assignment]
     renderer.drawn = Tracked("drawn", drawn, reads)  # type: ignore[assignment]
     renderer.reviews = Tracked("reviews", tables["reviews"], reads)
-    made_pages = make_units(renderer.units(), state.pages, reads, world, counts.made)
+    made_pages = make_units(renderer.units(), state.pages, state.stale("pages", world), reads, counts.made, canonical)
     found = [m.value for m in made_pages.values() if m.value is not None]
     pages = {page.path: page for page in sorted(found, key=lambda p: p.path)}
     counts.pages, counts.pages_made = len(made_pages), len(counts.made)
     counts.diagrams, counts.diagrams_made = len(made_diagrams), len(counts.drawn)
-    state = State(key, made_pages, made_diagrams, figures)
+    prints = {"pages": fingerprints(world, made_pages), "diagrams": fingerprints(world, made_diagrams)}
+    state = State(key, made_pages, made_diagrams, figures, prints)
     cache.generation, cache.counts = state, counts
     if cache.write_output:
         write_state(cache.folder, state)
