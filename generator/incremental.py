@@ -254,6 +254,8 @@ class EntityView(TrackedObject):
         return type(self._target)
 
     def __eq__(self, other: object) -> bool:
+        # unrecorded, and need not be: within a run two entities are equal only when they are
+        # the same one (ids are unique), which is what the unit's recorded reads already say
         return self._target == (other._target if isinstance(other, EntityView) else other)
 
     def __hash__(self) -> int:
@@ -383,7 +385,7 @@ class World:
         if operation == "len":
             return len(target)
         if operation == "call":
-            return target(*(_decode_arg(arg, self.playbook) for arg in argument))  # type: ignore[union-attr]
+            return target(*(_decode_arg(arg, self.playbook) for arg in argument))  # type: ignore[attr-defined]
         return target
 
     def fingerprint(self, value: Any) -> str:
@@ -589,13 +591,13 @@ def generate_site(
     `render_site_diagrams` would make, byte for byte. Keeps the new state in `cache`."""
     from .diagrams import diagram_units
     from .facts import Facts
-    from .pages import Renderer
+    from .pages import Renderer, diagram_path
 
     key = global_key(labels.language, diagrams)
     state = cache.generation if cache.generation is not None else read_state(cache.folder)
     if state is None or state.key != key:
         state = State(key)
-    facts, tables = Facts(playbook), {}
+    facts, tables = Facts(playbook), dict[str, Mapping[Any, Any]]()
     world = World(playbook, facts, tables)
     reads = Reads(world)
     view = TrackedPlaybook(playbook, reads)
@@ -624,8 +626,6 @@ def generate_site(
     cache.generation, cache.counts = state, counts
     if cache.write_output:
         write_state(cache.folder, state)
-    from .pages import diagram_path
-
     return Generated(
         pages,
         {key: figure for key, (_fkey, figure, _svg) in figures.items()},
