@@ -9,7 +9,8 @@ text changed. A call without a cache does all the work and keeps nothing.
 With a `folder` (the plugin's `cache_dir`), the last whole output is also kept on disk, so
 that the next `playbook build` of an unchanged project (same files by size and modification
 time, same options, same day and git days, same version of our code) reads it back instead
-of generating again. Only the last one is kept. It is a pickle: the folder is the project's
+of generating again. Only the last one is kept, with what `incremental` recorded while making
+it, so that the next build of a changed project makes only what the change touched. It is a pickle: the folder is the project's
 own, written by this code, and as trusted as the code itself.
 """
 
@@ -161,10 +162,23 @@ class Cache:
         path = self._output_path(key)
         if path is None or not path.is_file():
             return None
-        try:
-            return pickle.loads(path.read_bytes())
-        except Exception:  # noqa: BLE001 - a damaged or older file is a miss: generate again
+        kept = _unpickle(path)
+        if kept is None:
             return None
+        if self.generation is None:
+            self.generation = kept[1]
+        return kept[0]
+
+    def last_generation(self) -> Any:
+        """The `incremental.State` kept with the last output in `folder`, whatever its key
+        (the last build's YAML): what the next build needs to make only what changed."""
+        if self.folder is None:
+            return None
+        for path in (self.folder / "output").glob("*.pickle"):  # only the last output is kept
+            kept = _unpickle(path)
+            if kept is not None:
+                return kept[1]
+        return None
 
     def _write_output(self, key: Hashable, value: Any) -> None:
         path = self._output_path(key)
@@ -176,7 +190,17 @@ class Cache:
                 if old != path:
                     old.unlink()
             tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            # with the incremental state in one pickle: the pages and figures they share are stored once
+            tmp.write_bytes(pickle.dumps((value, self.generation), protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(tmp, path)
         except OSError:  # a cache that cannot be written costs time, never the build
             pass
+
+
+def _unpickle(path: Path) -> tuple[Any, Any] | None:
+    """(output, incremental state) from a kept file; None when it is damaged or older."""
+    try:
+        kept = pickle.loads(path.read_bytes())
+    except Exception:  # noqa: BLE001 - a damaged or older file is a miss: generate again
+        return None
+    return kept if isinstance(kept, tuple) and len(kept) == 2 else None  # type: ignore[return-value]

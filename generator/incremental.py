@@ -52,17 +52,15 @@ last figure is kept without reading the SVG. Otherwise the SVG comes from the dr
 caches (`render.render_svgs`) and is post-processed again.
 
 **Where it is kept.** In the build's `Cache` (a `serve` session keeps it in memory), and
-with a cache folder in `<folder>/generate/state.pickle` beside the last output, for the
-next `playbook build`: a pickle, as trusted as the folder and the code that wrote it
-(`cache.py`). A damaged or older file is a miss: every unit is made.
+with a cache folder in the same pickle as the last output (`Cache.output`: the pages and
+figures both hold are stored once), for the next `playbook build`: as trusted as the folder
+and the code that wrote it (`cache.py`). A damaged or older file is a miss: every unit is made.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
-import os
-import pickle
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
@@ -530,39 +528,6 @@ def fingerprints(world: World, table: Mapping[tuple[str, ...], Made]) -> dict[Re
     return prints
 
 
-# -- kept between processes
-
-
-def state_path(folder: Path) -> Path:
-    return folder / "generate" / "state.pickle"
-
-
-def read_state(folder: Path | None) -> State | None:
-    """The state the last build left in `folder`, or None (none, damaged or older)."""
-    if folder is None:
-        return None
-    try:
-        state = pickle.loads(state_path(folder).read_bytes())
-    except Exception:  # noqa: BLE001 - a damaged or older file is a miss: make every unit
-        return None
-    return state if isinstance(state, State) else None
-
-
-def write_state(folder: Path | None, state: State) -> None:
-    """Keep the state for the next build; a cache that cannot be written costs time, never the build."""
-    if folder is None:
-        return
-    path = state_path(folder)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, path)
-    except OSError:
-        pass
-
-
-
 # -- one run
 
 
@@ -594,8 +559,8 @@ def generate_site(
     from .pages import Renderer, diagram_path
 
     key = global_key(labels.language, diagrams)
-    state = cache.generation if cache.generation is not None else read_state(cache.folder)
-    if state is None or state.key != key:
+    state = cache.generation if cache.generation is not None else cache.last_generation()
+    if not isinstance(state, State) or state.key != key:
         state = State(key)
     facts, tables = Facts(playbook), dict[str, Mapping[Any, Any]]()
     world = World(playbook, facts, tables)
@@ -623,9 +588,7 @@ def generate_site(
     counts.diagrams, counts.diagrams_made = len(made_diagrams), len(counts.drawn)
     prints = {"pages": fingerprints(world, made_pages), "diagrams": fingerprints(world, made_diagrams)}
     state = State(key, made_pages, made_diagrams, figures, prints)
-    cache.generation, cache.counts = state, counts
-    if cache.write_output:
-        write_state(cache.folder, state)
+    cache.generation, cache.counts = state, counts  # the cache writes it with the output
     return Generated(
         pages,
         {key: figure for key, (_fkey, figure, _svg) in figures.items()},

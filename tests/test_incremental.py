@@ -220,7 +220,8 @@ def test_a_new_process_with_nothing_changed_makes_nothing_again(tmp_path: Path) 
 
 def test_a_damaged_state_is_a_miss_and_every_unit_is_made(tmp_path: Path) -> None:
     root, svgs, _cache = sample(tmp_path)
-    incremental.state_path(tmp_path / "cache").write_bytes(b"not a pickle")
+    [kept] = (tmp_path / "cache" / "output").glob("*.pickle")  # the last output and the state, in one file
+    kept.write_bytes(b"not a pickle")
     rewrite(root / "org/roles/care-agent.yml", "politely and quickly", "kindly")
     building = Cache()
     building.folder = tmp_path / "cache"
@@ -232,7 +233,8 @@ def test_a_damaged_state_is_a_miss_and_every_unit_is_made(tmp_path: Path) -> Non
 def test_templates_are_compiled_once_per_cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root, svgs, _cache = sample(tmp_path)
     assert len(list((tmp_path / "cache" / "jinja").glob("*.cache"))) > 20
-    incremental.state_path(tmp_path / "cache").unlink()  # every page is rendered again, from bytecode
+    for kept in (tmp_path / "cache" / "output").glob("*.pickle"):
+        kept.unlink()  # no state: every page is rendered again, from bytecode
 
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("a template was compiled although its bytecode is in the cache folder")
