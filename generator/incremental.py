@@ -91,15 +91,19 @@ class Reads:
     def __init__(self, world: World | None = None) -> None:
         self.current: set[Read] | None = None
         self.world = world
-        """Where a read's fingerprint is kept the first time it is read (`World.seen`)."""
+        """Where a read's fingerprint is kept the first time it is read (`World.memo`)."""
         self._views: dict[int, tuple[Entity, EntityView]] = {}
 
     def add(self, read: Read, value: Any) -> None:
-        """Record `read`, which gave `value` (what the unit was handed, before wrapping)."""
-        if self.current is not None:
-            self.current.add(read)
-            if self.world is not None:
-                self.world.seen(read, value)
+        """Record `read`, which gave `value` (what the unit was handed, before wrapping), and
+        keep its fingerprint the first time (the same `World.current` would find, since
+        nothing changes during a run). The hottest path of a cold run: kept flat."""
+        current = self.current
+        if current is not None:
+            current.add(read)
+            world = self.world
+            if world is not None and read not in world.memo:
+                world.memo[read] = world.fingerprint(value)
 
     def wrap(self, value: Any) -> Any:  # noqa: C901 - one branch per kind of value
         """`value` with every entity in it replaced by its `EntityView`, so that nothing a unit
@@ -334,24 +338,19 @@ class World:
 
     def __init__(self, playbook: Playbook, facts: Any, tables: Mapping[str, Mapping[Any, Any]]) -> None:
         self.playbook, self.facts, self.tables = playbook, facts, tables
-        self._memo: dict[Read, str] = {}
+        self.memo: dict[Read, str] = {}
+        """Read -> its fingerprint in this run."""
         self._sources: dict[str, Any] = {}
         self._owners: dict[str, Entity] = {}
 
-    def seen(self, read: Read, value: Any) -> None:
-        """A unit was handed `value` for `read`: its fingerprint, if not known yet (the same
-        value `current` would find, since nothing changes during a run)."""
-        if read not in self._memo:
-            self._memo[read] = self.fingerprint(value)
-
     def current(self, read: Read) -> str:
-        found = self._memo.get(read)
+        found = self.memo.get(read)
         if found is None:
             try:
                 found = self.fingerprint(self._value(read))
             except Gone:
                 found = ABSENT
-            self._memo[read] = found
+            self.memo[read] = found
         return found
 
     def _source(self, source: str) -> Any:
