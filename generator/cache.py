@@ -9,7 +9,8 @@ text changed. A call without a cache does all the work and keeps nothing.
 With a `folder` (the plugin's `cache_dir`), the last whole output is also kept on disk, so
 that the next `playbook build` of an unchanged project (same files by size and modification
 time, same options, same day and git days, same version of our code) reads it back instead
-of generating again. Only the last one is kept. It is a pickle: the folder is the project's
+of generating again. Only the last one is kept, with what `incremental` recorded while making
+it, so that the next build of a changed project makes only what the change touched. It is a pickle: the folder is the project's
 own, written by this code, and as trusted as the code itself.
 """
 
@@ -52,6 +53,14 @@ class Cache:
         self.write_output = True
         """Whether a new output is written to `folder` (a `serve` session keeps it in memory:
         pickling it on every save would cost the preview time)."""
+        self.incremental = True
+        """Whether pages and diagrams are made again only where an edit touched them
+        (`incremental`) and templates' bytecode is kept in `folder`; off, every run makes
+        all (what benchmarks compare with)."""
+        self.generation: Any = None
+        """The last run's `incremental.State`: what each page and diagram read, and made."""
+        self.counts: Any = None
+        """The last run's `incremental.Counts`: how many pages and diagrams it made again."""
 
     # -- files
 
@@ -108,7 +117,21 @@ class Cache:
         """The one Jinja environment, made on first use: it keeps the compiled templates."""
         if self._environment is None:
             self._environment = make()
+            if self.folder is not None and self.incremental:
+                self._environment.bytecode_cache = self._bytecode(self.folder / "jinja")
         return self._environment
+
+    @staticmethod
+    def _bytecode(folder: Path) -> jinja2.BytecodeCache | None:
+        """Compiled templates kept between processes (Jinja checks each template's source
+        checksum itself, so a changed template is compiled again)."""
+        import jinja2
+
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:  # a cache that cannot be written costs time, never the build
+            return None
+        return jinja2.FileSystemBytecodeCache(str(folder))
 
     # -- whole builds
 
@@ -139,10 +162,23 @@ class Cache:
         path = self._output_path(key)
         if path is None or not path.is_file():
             return None
-        try:
-            return pickle.loads(path.read_bytes())
-        except Exception:  # noqa: BLE001 - a damaged or older file is a miss: generate again
+        kept = _unpickle(path)
+        if kept is None:
             return None
+        if self.generation is None:
+            self.generation = kept[1]
+        return kept[0]
+
+    def last_generation(self) -> Any:
+        """The `incremental.State` kept with the last output in `folder`, whatever its key
+        (the last build's YAML): what the next build needs to make only what changed."""
+        if self.folder is None:
+            return None
+        for path in (self.folder / "output").glob("*.pickle"):  # only the last output is kept
+            kept = _unpickle(path)
+            if kept is not None:
+                return kept[1]
+        return None
 
     def _write_output(self, key: Hashable, value: Any) -> None:
         path = self._output_path(key)
@@ -154,7 +190,17 @@ class Cache:
                 if old != path:
                     old.unlink()
             tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            # with the incremental state in one pickle: the pages and figures they share are stored once
+            tmp.write_bytes(pickle.dumps((value, self.generation), protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(tmp, path)
         except OSError:  # a cache that cannot be written costs time, never the build
             pass
+
+
+def _unpickle(path: Path) -> tuple[Any, Any] | None:
+    """(output, incremental state) from a kept file; None when it is damaged or older."""
+    try:
+        kept = pickle.loads(path.read_bytes())
+    except Exception:  # noqa: BLE001 - a damaged or older file is a miss: generate again
+        return None
+    return kept if isinstance(kept, tuple) and len(kept) == 2 else None  # type: ignore[return-value]

@@ -15,6 +15,7 @@ own figure there (the mkdocs plugin after search indexing, `playbook export` bef
 from __future__ import annotations
 
 import datetime
+import functools
 import posixpath
 import re
 import string
@@ -433,13 +434,19 @@ class Renderer:
 
     def pages(self) -> dict[str, Page]:
         """Every page, keyed by path, in path order."""
-        found: list[Page] = []
-        found.extend(self.index_pages())
-        if self.playbook.organization:
-            found.append(self.organization_page(self.playbook.organization))
-            chart = self.figure(diagram_key(self.playbook.organization))
-            if chart:
-                found.append(self.org_chart_page(self.playbook.organization, chart))
+        found = [page for _unit, make in self.units() for page in [make()] if page is not None]
+        return {page.path: page for page in sorted(found, key=lambda p: p.path)}
+
+    def units(self) -> list[tuple[tuple[str, ...], Callable[[], Page | None]]]:
+        """Every page as (unit, make): `make()` gives the page, or None when there is none
+        (the org chart's page without the chart). The unit names the page before it is made,
+        so that `incremental` can make only the pages an edit touches: `("index", name)`,
+        `("organization",)`, `("org-chart",)`, `(kind, id)`."""
+        units: list[tuple[tuple[str, ...], Callable[[], Page | None]]] = [
+            (("index", name), make) for name, make in self.index_units()
+        ]
+        units.append((("organization",), self._organization_unit))
+        units.append((("org-chart",), self._org_chart_unit))
         entity_pages: dict[str, Callable[[Any], Page]] = {
             "department": self.department_page,
             "role": self.role_page,
@@ -450,9 +457,22 @@ class Renderer:
             "workflow": self.workflow_page,
         }
         for kind, make in entity_pages.items():
-            for entity in self.playbook.of_kind(kind).values():
-                found.append(make(entity))
-        return {page.path: page for page in sorted(found, key=lambda p: p.path)}
+            for entity_id in self.playbook.of_kind(kind):
+                units.append(((kind, entity_id), functools.partial(self._entity_unit, kind, entity_id, make)))
+        return units
+
+    def _organization_unit(self) -> Page | None:
+        organization = self.playbook.organization
+        return self.organization_page(organization) if organization else None
+
+    def _org_chart_unit(self) -> Page | None:
+        organization = self.playbook.organization
+        chart = self.figure(diagram_key(organization)) if organization else None
+        return self.org_chart_page(organization, chart) if organization and chart else None
+
+    def _entity_unit(self, kind: str, entity_id: str, make: Callable[[Any], Page]) -> Page | None:
+        entity = self.playbook.of_kind(kind).get(entity_id)
+        return make(entity) if entity is not None else None
 
     def figure(self, key: str) -> str | None:
         """`key` when that diagram is drawn, so that the page shows it; None otherwise."""
@@ -599,66 +619,75 @@ class Renderer:
         )
 
     def index_pages(self) -> list[Page]:
+        return [make() for _name, make in self.index_units()]
+
+    def index_units(self) -> list[tuple[str, Callable[[], Page]]]:
+        """The index pages as (name, make): each context value is a function, called only
+        when the page is made, so that making one index page reads only what it shows."""
         playbook, facts = self.playbook, self.facts
-        indexes: list[Page] = []
+        units: list[tuple[str, Callable[[], Page]]] = []
 
         def add(
-            name: str, title_key: str, *, diagram: str | None = None, unindexed: tuple[str, ...] = (), **context: Any
+            name: str, title_key: str, *, diagram: str | None = None, unindexed: tuple[str, ...] = (),
+            **context: Callable[[], Any],
         ) -> None:
-            here = f"{name}/index.md"
-            key = self.figure(diagram) if diagram else None
-            markdown = self.render(f"{name}.md.j2", here, diagram=key, **context)
-            indexes.append(
-                Page(
+            def make() -> Page:
+                here = f"{name}/index.md"
+                values = {field: value() for field, value in context.items()}
+                key = self.figure(diagram) if diagram else None
+                markdown = self.render(f"{name}.md.j2", here, diagram=key, **values)
+                return Page(
                     here, self.labels(title_key), markdown, index=True, diagrams=(key,) if key else (),
                     unindexed=(self.labels(title_key), *unindexed),
                 )
-            )
+
+            units.append((name, make))
+
+        def objectives() -> list[Objective]:
+            return by_title(playbook.objectives.values())
 
         add(
             "playbook",
             "playbook_title",
-            sections=[(kind, len(playbook.of_kind(kind))) for kind in ("objective", "theme", "channel", "metric", "workflow")],
-            objectives=by_title(playbook.objectives.values()),
+            sections=lambda: [(kind, len(playbook.of_kind(kind))) for kind in ("objective", "theme", "channel", "metric", "workflow")],
+            objectives=objectives,
         )
-        add("departments", "departments_title", departments=by_title(playbook.departments.values()))
-        add("roles", "roles_title", roles=by_title(playbook.roles.values()))
-        add("objectives", "objectives_title", objectives=by_title(playbook.objectives.values()))
-        add("themes", "themes_title", themes=by_title(playbook.themes.values()))
-        add("channels", "channels_title", channels=by_title(playbook.channels.values()))
+        add("departments", "departments_title", departments=lambda: by_title(playbook.departments.values()))
+        add("roles", "roles_title", roles=lambda: by_title(playbook.roles.values()))
+        add("objectives", "objectives_title", objectives=objectives)
+        add("themes", "themes_title", themes=lambda: by_title(playbook.themes.values()))
+        add("channels", "channels_title", channels=lambda: by_title(playbook.channels.values()))
         add(
             "metrics",
             "metrics_title",
-            layers=[
+            layers=lambda: [
                 (layer, by_title(m for m in playbook.metrics.values() if m.layer == layer))
                 for layer in ("media", "conversation", "network")
             ],
         )
-        add("workflows", "workflows_title", workflows=by_title(playbook.workflows.values()))
-        objectives = by_title(playbook.objectives.values())
+        add("workflows", "workflows_title", workflows=lambda: by_title(playbook.workflows.values()))
         add(
             "raci",
             "raci_title",
             unindexed=(self.labels("departments_title"), self.labels("roles_title")),
             objectives=objectives,
-            departments=facts.raci_parties("department"),
-            roles=facts.raci_parties("role"),
-            letters=_letters(objectives),
-            named=_named(objectives, playbook),
-            matrix_limit=RACI_MATRIX_COLUMNS,
+            departments=lambda: facts.raci_parties("department"),
+            roles=lambda: facts.raci_parties("role"),
+            letters=lambda: _letters(objectives()),
+            named=lambda: _named(objectives(), playbook),
+            matrix_limit=lambda: RACI_MATRIX_COLUMNS,
         )
         add(
             "coordination",
             "coordination_title",
             diagram="coordination",
             unindexed=(self.labels("handoffs_between"), self.labels("coordination_matrix"), self.labels("shared_objectives")),
-            hub=playbook.departments.get(playbook.organization.hub or "") if playbook.organization else None,
-            handovers=facts.department_handoffs(),
-            objectives=[(o, facts.departments_in(o)) for o in objectives],
-            matrix=_matrix(playbook, facts),
+            hub=lambda: playbook.departments.get(playbook.organization.hub or "") if playbook.organization else None,
+            handovers=lambda: facts.department_handoffs(),
+            objectives=lambda: [(o, facts.departments_in(o)) for o in objectives()],
+            matrix=lambda: _matrix(playbook, facts),
         )
-        return indexes
-
+        return units
 
     def home(self, here: str) -> str:
         """The first-day block for the hand-written page `here` (see `HOME_MARKER`): every role by

@@ -17,6 +17,7 @@ from .cache import Cache
 from .diagrams.common import ORG_CHART_LIMIT
 from .exports import ics
 from .facts import Facts
+from .incremental import generate_site
 from .labels import Labels, get_labels
 from .pages import SECTIONS, Page, diagram_path, fill_slots, render_pages
 from .plan import ICS_PATH, calendar_page, week_of
@@ -139,18 +140,23 @@ def _generate(
     labels = get_labels(language)
     if result.errors:
         return Output(result, language=labels.language)
-    facts = Facts(result.playbook)
-    rendered = (
-        render_diagrams(result, labels, engine=engine, cache_dir=cache_dir, facts=facts, cache=cache)
-        if diagrams
-        else {}
-    )
-    svgs = {diagram_path(key): svg for key, (_figure, svg) in sorted(rendered.items())}
-    figures = {key: figure for key, (figure, _svg) in rendered.items()}
     standing = reviews(result.playbook, dates.today, dates.changed) if dates.today and dates.changed is not None else None
-    pages = render_pages(
-        result.playbook, labels, diagrams=figures.keys(), facts=facts, cache=cache, reviews=standing
-    )
+    if cache is not None and cache.incremental:
+        made = generate_site(result.playbook, labels, cache=cache, engine=engine, cache_dir=cache_dir,
+                             diagrams=diagrams, reviews=standing)
+        pages, svgs, figures = made.pages, made.svgs, made.figures
+    else:
+        facts = Facts(result.playbook)
+        rendered = (
+            render_diagrams(result, labels, engine=engine, cache_dir=cache_dir, facts=facts, cache=cache)
+            if diagrams
+            else {}
+        )
+        svgs = {diagram_path(key): svg for key, (_figure, svg) in sorted(rendered.items())}
+        figures = {key: figure for key, (figure, _svg) in rendered.items()}
+        pages = render_pages(
+            result.playbook, labels, diagrams=figures.keys(), facts=facts, cache=cache, reviews=standing
+        )
     downloads: dict[str, str] = {}
     if dates.today is not None:
         pages[CALENDAR_PATH] = calendar_page(result.playbook, labels, dates.today, cache)

@@ -13,6 +13,9 @@ to `.md` pages), which each writer (the mkdocs plugin, `playbook export`) adapts
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from ..facts import Facts
 from ..labels import Labels
 from ..model import Playbook
@@ -52,6 +55,7 @@ __all__ = [
     "_tooltip",
     "coordination_groups",
     "coordination_map",
+    "diagram_units",
     "department_chart",
     "objective_diagram",
     "one_line",
@@ -67,12 +71,37 @@ __all__ = [
 
 def site_diagrams(playbook: Playbook, labels: Labels, facts: Facts | None = None) -> list[Diagram]:
     """Every diagram of the site, in key order."""
-    facts = facts or Facts(playbook)
-    diagrams = [org_overview(playbook, labels, facts), coordination_map(playbook, labels, facts)]
-    if len(playbook.roles) <= ORG_CHART_LIMIT:  # beyond it, the overview stands in (see the limit)
-        diagrams.append(org_chart(playbook, labels, facts))
-    diagrams += [department_chart(playbook, labels, d, facts) for d in playbook.departments.values()]
-    diagrams += [role_diagram(playbook, labels, r, facts) for r in playbook.roles.values()]
-    diagrams += [objective_diagram(playbook, labels, o) for o in playbook.objectives.values()]
-    diagrams += [workflow_diagram(playbook, labels, w) for w in playbook.workflows.values()]
-    return sorted(diagrams, key=lambda d: d.key)
+    made = [make() for _unit, make in diagram_units(playbook, labels, facts or Facts(playbook))]
+    return sorted((d for d in made if d is not None), key=lambda d: d.key)
+
+
+def diagram_units(playbook: Playbook, labels: Labels, facts: Facts) -> list[tuple[tuple[str, ...], Callable[[], Diagram | None]]]:
+    """Every diagram of the site as (unit, make), `make()` giving the diagram or None when it is
+    not drawn (the full org chart above `ORG_CHART_LIMIT` roles: the overview stands in). The
+    unit names the diagram before it is made, so that `incremental` can make only those an edit
+    touches: `("org-overview",)`, `("coordination",)`, `("org-chart",)`, `(kind, id)`."""
+
+    def org_chart_unit() -> Diagram | None:
+        return org_chart(playbook, labels, facts) if len(playbook.roles) <= ORG_CHART_LIMIT else None
+
+    def entity_unit(kind: str, entity_id: str, draw: Callable[[Any], Diagram]) -> Callable[[], Diagram | None]:
+        def make() -> Diagram | None:
+            entity = playbook.of_kind(kind).get(entity_id)
+            return draw(entity) if entity is not None else None
+
+        return make
+
+    draws: dict[str, Callable[[Any], Diagram]] = {
+        "department": lambda d: department_chart(playbook, labels, d, facts),
+        "role": lambda r: role_diagram(playbook, labels, r, facts),
+        "objective": lambda o: objective_diagram(playbook, labels, o),
+        "workflow": lambda w: workflow_diagram(playbook, labels, w),
+    }
+    units: list[tuple[tuple[str, ...], Callable[[], Diagram | None]]] = [
+        (("org-overview",), lambda: org_overview(playbook, labels, facts)),
+        (("coordination",), lambda: coordination_map(playbook, labels, facts)),
+        (("org-chart",), org_chart_unit),
+    ]
+    for kind, draw in draws.items():
+        units.extend(((kind, entity_id), entity_unit(kind, entity_id, draw)) for entity_id in playbook.of_kind(kind))
+    return units
