@@ -537,10 +537,16 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         figures = self.output.figures  # type: ignore[union-attr]
         place = [(item.title, getattr(item, "url", None)) for item in page.ancestors]
         around = [(p.title, p.url) if p else None for p in (page.previous_page, page.next_page)]
-        return pagecache.digest(
-            self.render.site_key, page.file.src_uri, markdown, page.edit_url, generated.unindexed,
-            place, around, [self._figure_digest(figures.get(key)) for key in generated.diagrams],
+        small = pagecache.digest(
+            page.edit_url, generated.unindexed, place, around,
+            [self._figure_digest(figures.get(key)) for key in generated.diagrams],
         )
+        # the long texts are hashed as they are: their canonical JSON cost 0.1 ms a page
+        hasher = hashlib.sha256()
+        for part in (self.render.site_key, page.file.src_uri, markdown, small):
+            data = part.encode("utf-8")
+            hasher.update(len(data).to_bytes(8, "big") + data)
+        return hasher.hexdigest()
 
     def _figure_digest(self, figure: str | None) -> str | None:
         """A figure's SHA-256, made once per figure text for the session: a page's key holds
