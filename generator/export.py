@@ -50,6 +50,18 @@ TARGETS = ("zensical", "mkdocs", "plain")
 DIAGRAM_SCRIPT = "assets/javascripts/playbook-diagrams.js"
 """Where the diagrams' zoom and find script goes, as the plugin publishes it."""
 OVERRIDE = "overrides/partials/actions.html"
+EXPORT_CSS = "assets/stylesheets/playbook-export.css"
+"""The export's own stylesheet, after the playbook's (`EXPORT_STYLESHEET`)."""
+EXPORT_STYLESHEET = """\
+/* playbook export: a diagram's boxes and labels are links drawn as boxes, not running text.
+   Zensical's theme underlines every link in a page's content (Material does not), which put a
+   line under every label of every diagram. */
+.md-typeset .playbook-diagram svg a,
+.md-typeset .playbook-diagram svg a:hover,
+.md-typeset .playbook-diagram svg a:focus {
+  text-decoration: none;
+}
+"""
 LEFT_OUT_SETTINGS = ("plugins", "nav", "docs_dir", "site_dir", "validation", "hooks", "INHERIT", "watch")
 """mkdocs.yml settings not carried into the target's config: the target has no playbook plugin,
 and the folders are the export's own."""
@@ -348,6 +360,7 @@ def site_config(settings: dict[str, Any], nav: list[Any]) -> dict[str, Any]:
     config["theme"] = theme
     scripts = [s for s in settings.get("extra_javascript") or [] if isinstance(s, str)]
     config["extra_javascript"] = [*scripts, DIAGRAM_SCRIPT]
+    config["extra_css"] = [*(s for s in settings.get("extra_css") or [] if isinstance(s, str)), EXPORT_CSS]
     extensions = list(settings.get("markdown_extensions") or [])
     named = {e if isinstance(e, str) else next(iter(e), None) for e in extensions if isinstance(e, (str, dict))}
     config["markdown_extensions"] = [*extensions, *(e for e in SEARCH_EXTENSIONS if e not in named)]
@@ -407,6 +420,7 @@ def export(
         files["docs/SUMMARY.md"] = summary_markdown(titled)
     else:
         files[f"docs/{DIAGRAM_SCRIPT}"] = script
+        files[f"docs/{EXPORT_CSS}"] = EXPORT_STYLESHEET
         files[OVERRIDE] = ACTIONS_TEMPLATE
         config = site_config(settings, nav)
         files["zensical.toml" if target == "zensical" else "mkdocs.yml"] = (

@@ -254,3 +254,29 @@ def test_search_marks_follow_the_unindexed_headings() -> None:
     # a page whose title is not listed keeps its tables; a heading is matched by its text
     assert search_marked("# T\n\n| a |\n| --- |\n\n## Tom \\& Jerry\n", ("Tom & Jerry",)) == (
         "# T\n\n| a |\n| --- |\n\n## Tom \\& Jerry { data-search-exclude }\n")
+
+
+@pytest.mark.slow
+def test_zensical_draws_diagram_labels_without_underlines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zensical: Path, browser: object
+) -> None:
+    """Zensical's theme underlines every link in a page's content; a diagram's boxes are links,
+    and the export's stylesheet keeps their labels plain, in both palettes and on a phone."""
+    from .browser_support import need_browser, serve
+
+    need_browser()
+    folder = _export(tmp_path, "zensical", monkeypatch)
+    done = subprocess.run([str(venvs.bin_of(zensical, "zensical")), "build", "-f", "zensical.toml"], cwd=folder,
+                          capture_output=True, text=True, env=venvs.clean_env(), timeout=600, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    with serve(folder / "site") as base:
+        for scheme, width, height in (("light", 1280, 800), ("dark", 390, 844)):
+            context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)  # type: ignore[attr-defined]
+            page = context.new_page()
+            page.goto(base + "departments/customer-care/", wait_until="load")
+            lines = page.evaluate("""() => [...document.querySelectorAll('.playbook-diagram svg a')]
+                .map(a => getComputedStyle(a).textDecorationLine)""")
+            prose = page.evaluate("getComputedStyle(document.querySelector('.md-typeset li a')).textDecorationLine")
+            context.close()
+            assert len(lines) >= 4 and set(lines) == {"none"}, (scheme, lines)
+            assert prose == "underline"  # links in running text keep theirs
