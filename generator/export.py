@@ -25,6 +25,7 @@ Pure: the caller writes the files. Nothing here imports mkdocs.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import posixpath
@@ -40,7 +41,7 @@ import yaml
 from .diagrams.render import relative, retarget
 from .escape import toml_string, url_path, url_text
 from .labels import Labels
-from .pages import HOME_LINE, MD_HREF, fill_slots, home_section
+from .pages import HOME_LINE, MD_HREF, fill_slots, home_section, home_unindexed
 from .reference import PAGE_PATH as REFERENCE_PATH
 from .site import Output
 
@@ -49,9 +50,29 @@ TARGETS = ("zensical", "mkdocs", "plain")
 DIAGRAM_SCRIPT = "assets/javascripts/playbook-diagrams.js"
 """Where the diagrams' zoom and find script goes, as the plugin publishes it."""
 OVERRIDE = "overrides/partials/actions.html"
+EXPORT_CSS = "assets/stylesheets/playbook-export.css"
+"""The export's own stylesheet, after the playbook's (`EXPORT_STYLESHEET`)."""
+EXPORT_STYLESHEET = """\
+/* playbook export: a diagram's boxes and labels are links drawn as boxes, not running text.
+   Zensical's theme underlines every link in a page's content (Material does not), which put a
+   line under every label of every diagram. */
+.md-typeset .playbook-diagram svg a,
+.md-typeset .playbook-diagram svg a:hover,
+.md-typeset .playbook-diagram svg a:focus {
+  text-decoration: none;
+}
+"""
 LEFT_OUT_SETTINGS = ("plugins", "nav", "docs_dir", "site_dir", "validation", "hooks", "INHERIT", "watch")
 """mkdocs.yml settings not carried into the target's config: the target has no playbook plugin,
 and the folders are the export's own."""
+
+SEARCH_EXTENSIONS = ("attr_list", "md_in_html")
+"""Markdown extensions the export's config turns on so that the search marks take effect:
+`attr_list` for `{ data-search-exclude }` on a heading, `md_in_html` for the `<div
+data-search-exclude markdown="1">` around a Markdown table. YAML text cannot use either: the
+escapers write `{`, `}` and `<` as text (escape.py)."""
+EXCLUDE_MARK = " { data-search-exclude }"
+"""attr_list's mark on a heading: Zensical and Material leave the heading's section out of search."""
 
 ACTIONS_TEMPLATE = """\
 {#- playbook export: the edit button opens the file behind the page, named by the page's
@@ -123,6 +144,95 @@ def with_home(markdown: str, output: Output, here: str, target: str, labels: Lab
         urls, folder = _urls_from(here), posixpath.dirname(here)
         block = MD_HREF.sub(lambda m: f'href="{urls(posixpath.normpath(posixpath.join(folder, m.group(1))))}"', block)
     return HOME_LINE.sub(lambda _m: block, markdown, 1)
+
+
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_MD_LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\([^)]*\)")
+_FIGURE = '<figure class="playbook-diagram"'
+
+
+def heading_text(markdown: str) -> str:
+    """A heading's Markdown as the plain text its table-of-contents entry shows (what
+    `Page.unindexed` names): links reduced to their text, escapes and entities undone."""
+    text = _MD_LINK.sub(r"\1", markdown)
+    text = re.sub(r"\\(.)", r"\1", text)
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def search_marked(markdown: str, unindexed: Iterable[str]) -> str:
+    """`markdown` with the search marks the plugin puts into a page's HTML (`_unindexed` in
+    plugin.py), written into the Markdown for a generator without our plugin, from the same
+    `Page.unindexed`: each heading it names, and every heading under those, gets `{
+    data-search-exclude }`; a page whose own title (its one `#` heading) it names keeps its title
+    and introduction but not its tables (each Markdown table goes into a `<div
+    data-search-exclude markdown="1">`, each HTML table gets the mark); a paragraph or list item
+    that is one excluded span (the review line, a role's facts) is marked whole, so no empty one
+    is indexed; and every diagram's figure is marked, as the plugin puts figures in only after
+    search has read the page."""
+    wanted = set(unindexed)
+    lines = markdown.split("\n")
+    headings, blocks = _marked_lines(lines)
+    titles = [text for _, level, text in headings if level == 1]
+    tables = len(titles) == 1 and titles[0] in wanted
+    if tables:
+        wanted.discard(titles[0])
+    open_levels: list[tuple[int, bool]] = []
+    for index, level, text in headings:
+        while open_levels and open_levels[-1][0] >= level:
+            open_levels.pop()
+        excluded = bool(open_levels and open_levels[-1][1]) or text in wanted
+        open_levels.append((level, excluded))
+        if excluded:
+            lines[index] += EXCLUDE_MARK
+    for index in blocks:  # attr_list reads a mark on the block's next line as the block's own
+        lines[index] += "\n" + (" " * (len(lines[index]) - len(lines[index].lstrip("- ")))) + EXCLUDE_MARK.lstrip()
+    text = "\n".join(_tables_marked(lines) if tables else lines)
+    return text.replace(_FIGURE, _FIGURE + " data-search-exclude")
+
+
+_EXCLUDED_BLOCK = re.compile(r"^(- )?<span data-search-exclude>.*</span>$")
+"""A paragraph or list item that is one span search skips (plugin.py's `_EXCLUDED_BLOCK`)."""
+
+
+def _marked_lines(lines: list[str]) -> tuple[list[tuple[int, int, str]], list[int]]:
+    """Outside front matter and fenced code: (line index, level, plain text) of every ATX
+    heading, and the index of every line that is one excluded span."""
+    headings, blocks, fence = [], [], ""
+    start = 0
+    if lines and lines[0] == "---":
+        start = next((i + 1 for i in range(1, len(lines)) if lines[i] == "---"), 0)
+    for index in range(start, len(lines)):
+        line = lines[index]
+        opened = _FENCE.match(line)
+        if fence:
+            fence = "" if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence) else fence
+            continue
+        if opened:
+            fence = opened.group(1)
+        elif match := _HEADING.match(line):
+            headings.append((index, len(match.group(1)), heading_text(match.group(2))))
+        elif _EXCLUDED_BLOCK.match(line):
+            blocks.append(index)
+    return headings, blocks
+
+
+def _tables_marked(lines: list[str]) -> list[str]:
+    """Lines with every Markdown table (a run of lines opening with `|`) in an excluded block,
+    and every HTML table tag marked."""
+    out: list[str] = []
+    inside = False
+    for line in lines:
+        is_row = line.startswith("|")
+        if is_row and not inside:
+            out += ['<div data-search-exclude markdown="1">', ""]
+        elif inside and not is_row:
+            out += ["", "</div>"]
+        inside = is_row
+        out.append(line.replace("<table>", "<table data-search-exclude>"))
+    if inside:
+        out += ["", "</div>"]
+    return out
 
 
 def edit_base(settings: dict[str, Any]) -> str | None:
@@ -250,6 +360,10 @@ def site_config(settings: dict[str, Any], nav: list[Any]) -> dict[str, Any]:
     config["theme"] = theme
     scripts = [s for s in settings.get("extra_javascript") or [] if isinstance(s, str)]
     config["extra_javascript"] = [*scripts, DIAGRAM_SCRIPT]
+    config["extra_css"] = [*(s for s in settings.get("extra_css") or [] if isinstance(s, str)), EXPORT_CSS]
+    extensions = list(settings.get("markdown_extensions") or [])
+    named = {e if isinstance(e, str) else next(iter(e), None) for e in extensions if isinstance(e, (str, dict))}
+    config["markdown_extensions"] = [*extensions, *(e for e in SEARCH_EXTENSIONS if e not in named)]
     plugins = [p for p in settings.get("plugins") or [] if p != "playbook" and not (isinstance(p, dict) and "playbook" in p)]
     if plugins:
         config["plugins"] = plugins
@@ -283,15 +397,19 @@ def export(
     hand_written = sorted(
         p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts
     ) if docs_dir.is_dir() else []
+    marked = target != "plain"  # a code host's file view would show the marks as text
     for rel in hand_written:
         data = (docs_dir / rel).read_bytes()
         if rel.endswith(".md") and HOME_LINE.search(data.decode("utf-8")):
-            data = with_home(data.decode("utf-8"), output, rel, target, labels).encode("utf-8")
+            home = with_home(data.decode("utf-8"), output, rel, target, labels)
+            data = (search_marked(home, home_unindexed(labels)) if marked else home).encode("utf-8")
         if rel.endswith(".md") and base:
             data = with_edit_url(data.decode("utf-8"), edit_url(base, docs_dir / rel, docs_dir)).encode("utf-8")
         files[f"docs/{rel}"] = data
     for path, text in generated_files(output, target).items():
         page = output.pages.get(path)
+        if page is not None and marked:
+            text = search_marked(text, page.unindexed)
         if page is not None and page.source and base:
             text = with_edit_url(text, edit_url(base, root / page.source, docs_dir))
         files[f"docs/{path}"] = text
@@ -302,6 +420,7 @@ def export(
         files["docs/SUMMARY.md"] = summary_markdown(titled)
     else:
         files[f"docs/{DIAGRAM_SCRIPT}"] = script
+        files[f"docs/{EXPORT_CSS}"] = EXPORT_STYLESHEET
         files[OVERRIDE] = ACTIONS_TEMPLATE
         config = site_config(settings, nav)
         files["zensical.toml" if target == "zensical" else "mkdocs.yml"] = (

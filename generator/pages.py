@@ -729,6 +729,13 @@ def home_section(
     return Renderer(playbook, labels, facts=facts, cache=cache).home(here)
 
 
+def home_unindexed(labels: Labels) -> tuple[str, ...]:
+    """The headings of the first-day block that search leaves out, as `Page.unindexed` says it
+    for a generated page: "find your role" repeats every role's title, and a search for a title
+    should lead to the role's own page. The plugin and `playbook export` both read this."""
+    return (labels("home_find_role"),)
+
+
 def _matrix(playbook: Playbook, facts: Facts) -> list[tuple[Department, list[tuple[int | None, int]]]]:
     """The coordination map's department x department table: per row, the department and per
     column what the two share (None on the diagonal) with its shade from 0 (nothing) to 4."""

@@ -61,7 +61,16 @@ from .errors import PlaybookError
 from .escape import html_text, md_text, sanitize_html, url_path, url_text
 from .labels import get_labels
 from .livewatch import use_native_observer
-from .pages import HOME_LINE, HOME_MARKER, MD_HREF, PROBLEMS_PATH, fill_slots, home_section, problems_page
+from .pages import (
+    HOME_LINE,
+    HOME_MARKER,
+    MD_HREF,
+    PROBLEMS_PATH,
+    fill_slots,
+    home_section,
+    home_unindexed,
+    problems_page,
+)
 from .plan import PAGE_PATH as CALENDAR_PATH
 from .reference import PAGE_PATH as REFERENCE_PATH
 from .site import Output, generate
@@ -350,8 +359,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         generated = self.output.pages.get(page.file.src_uri) if self.output else None
         if HOME_START in html_text and not page.file.generated_by:
             # the role list repeats every role's title: search leads to the role's own page
-            find = get_labels(self.language)("home_find_role")
-            return _unindexed(_sanitized_home(html_text), page, (find,))
+            return _unindexed(_sanitized_home(html_text), page, home_unindexed(get_labels(self.language)))
         if generated is None or not page.file.generated_by:
             return html_text
         # the diagram placeholders pass; their figures come later

@@ -110,3 +110,39 @@ def test_validate_finds_a_properdocs_yml(tmp_path: Path, monkeypatch: pytest.Mon
     result = CliRunner().invoke(main, ["validate", "--strict"])
     assert result.exit_code == 0, result.output
     assert CliRunner().invoke(main, ["validate", "-f", str(project)]).exit_code == 0
+
+
+@pytest.mark.slow
+def test_serve_with_properdocs_serves_and_stops_on_sigterm(tmp_path: Path, properdocs: Path) -> None:
+    """`playbook serve --engine properdocs` from ProperDocs' own venv: a page comes from
+    ProperDocs, and SIGTERM stops the server with no process, port or temporary folder left."""
+    import socket
+    import tempfile
+
+    from tests.test_serve import descendants, fetch, free_port, wait_for
+
+    project = _copy_sample(tmp_path / "sample", "mkdocs.yml")
+    port = free_port()
+    before = {p.name for p in Path(tempfile.gettempdir()).glob("properdocs_*")}
+    server = subprocess.Popen(
+        [str(venvs.bin_of(properdocs, "playbook")), "serve", "--engine", "properdocs", "-f", str(project / "mkdocs.yml"),
+         "-a", f"127.0.0.1:{port}"],
+        cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=venvs.clean_env(PLAYBOOK_TODAY=TODAY),
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/roles/community-manager/"
+        assert wait_for(url, "Community Manager", 120) is not None, "the server never came up"
+        page = fetch(url) or ""
+        assert "ProperDocs" in GENERATOR_TAG.search(page).group(1)  # type: ignore[union-attr]
+        assert descendants(server.pid) == [], "serve runs in its own process, with no child"
+    finally:
+        server.terminate()  # SIGTERM
+        try:
+            code = server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            raise AssertionError("serve --engine properdocs did not stop on SIGTERM") from None
+    assert code in (0, 1, -15)
+    with pytest.raises(ConnectionRefusedError):  # nothing listens on the port any more
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    assert {p.name for p in Path(tempfile.gettempdir()).glob("properdocs_*")} <= before, "a temporary site was left"

@@ -10,8 +10,10 @@ standalone, must load from there.
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import json
+import os
 import re
 import subprocess
 import sys
@@ -27,8 +29,10 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.export import page_url, toml_value, with_edit_url
+from generator.export import page_url, search_marked, toml_value, with_edit_url
 from tests import venvs
+
+from .conftest import copy_project
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-30"
@@ -50,6 +54,39 @@ def _export(tmp_path: Path, target: str, monkeypatch: pytest.MonkeyPatch) -> Pat
 @pytest.fixture(scope="module")
 def zensical() -> Path:
     return venvs.zensical_venv()
+
+
+@pytest.fixture(scope="module")
+def plugin_index(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The sample built with our plugin on the export's day: search location -> text."""
+    root = copy_project(REPO, tmp_path_factory.mktemp("plugin-site"))
+    env = dict(os.environ, PLAYBOOK_TODAY=TODAY, NO_MKDOCS_2_WARNING="1")
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    docs = json.loads((root / "site/search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    return {doc["location"]: doc["text"] for doc in docs}
+
+
+def _words(text: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+def _check_same_search(exported: dict[str, str], plugin: dict[str, str]) -> None:
+    """The export's search index holds the plugin's sections, no more and no fewer, with the
+    same words (the hand-written guide aside, whose code blocks each theme labels its own way):
+    the marks written into the Markdown left out what the plugin leaves out."""
+    assert sorted(exported) == sorted(plugin)
+    for location, text in plugin.items():
+        if not location.startswith("guide/"):
+            assert _words(exported[location]) == _words(text), location
+    # what is left out, in so many words: the calendar's month, the roles index's table, the
+    # org chart's boxes, "find your role" on the home page, the role facts; and what stays
+    assert not [loc for loc in exported if loc.startswith("calendar/#november-2026")]
+    assert "Care Agent" not in exported["roles/"] and "Care Agent" not in exported["organization/chart/"]
+    assert not [loc for loc in exported if loc.startswith("#find-your-role")]
+    assert "Reports to" not in exported["roles/care-agent/"] and "Customer Care" in exported["roles/care-agent/"]
+    assert "Median under 30 minutes" in exported["roles/care-agent/#kpis"]
 
 
 @pytest.fixture
@@ -107,7 +144,8 @@ def _edit_button(page: Path) -> str:
 
 @pytest.mark.slow
 def test_zensical_builds_the_export(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zensical: Path, served: tuple[Path, str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zensical: Path, served: tuple[Path, str],
+    plugin_index: dict[str, str],
 ) -> None:
     folder = _export(tmp_path, "zensical", monkeypatch)
     config = tomllib.loads((folder / "zensical.toml").read_text(encoding="utf-8"))["project"]
@@ -121,9 +159,10 @@ def test_zensical_builds_the_export(
     sources = json.loads((folder / "_sources.json").read_text(encoding="utf-8"))
     for path in [*sources, "index.md", "contributing.md", "guide/format.md"]:
         assert (site / page_url(path) / "index.html").is_file(), path
-    # search: a role is found by its title, at its page
+    # search: a role is found by its title, at its page; the rest as the plugin indexes it
     items = json.loads((site / "search.json").read_text(encoding="utf-8"))["items"]
     assert any(i["title"] == "Care Agent" and i["location"] == "roles/care-agent/" for i in items)
+    _check_same_search({i["location"]: i["text"] for i in items}, plugin_index)
     # the edit button opens the YAML behind a generated page, the Markdown of a hand-written one
     assert _edit_button(site / "roles/care-agent/index.html") == EDIT + "org/roles/care-agent.yml"
     assert _edit_button(site / "workflows/product-launch/index.html") == EDIT + "playbook/workflows/product-launch.yml"
@@ -137,7 +176,7 @@ def test_zensical_builds_the_export(
 
 @pytest.mark.slow
 def test_mkdocs_without_the_plugin_builds_the_export(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, served: tuple[Path, str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, served: tuple[Path, str], plugin_index: dict[str, str]
 ) -> None:
     folder = _export(tmp_path, "mkdocs", monkeypatch)
     config = yaml.safe_load((folder / "mkdocs.yml").read_text(encoding="utf-8"))
@@ -148,6 +187,9 @@ def test_mkdocs_without_the_plugin_builds_the_export(
     site, host = served
     (folder / "site").rename(site)
     assert _edit_button(site / "roles/care-agent/index.html") == EDIT + "org/roles/care-agent.yml"
+    # Material reads the same marks: its index is the plugin's, word for word
+    docs = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    _check_same_search({doc["location"]: doc["text"] for doc in docs}, plugin_index)
     # the first-day block's role list (raw HTML) links to the pages' addresses
     assert 'href="roles/care-agent/"' in (site / "index.html").read_text(encoding="utf-8")
     _check_diagram_links(site, host)
@@ -170,6 +212,9 @@ def test_plain_export_links_name_the_markdown_files(tmp_path: Path, monkeypatch:
         assert (docs / link).is_file(), link
     page = (docs / "roles/care-agent.md").read_text(encoding="utf-8")
     assert page.startswith(f'---\nedit_url: "{EDIT}org/roles/care-agent.yml"\n---\n\n# Care Agent\n')
+    # a code host's file view would show search marks as text: plain has none
+    assert "data-search-exclude }" not in page and "data-search-exclude markdown" not in (docs / "roles/index.md").read_text(
+        encoding="utf-8")
 
 
 def test_page_addresses_and_front_matter() -> None:
@@ -187,3 +232,51 @@ def test_toml_values_read_back() -> None:
     text = "v = " + str(toml_value(value))
     assert tomllib.loads(text)["v"] == {"nav": ["index.md", {"Rôles \"x\"\x7f": ["roles/index.md"]}],
                                         "theme": {"font": False, "n": 2}}
+
+
+def test_search_marks_follow_the_unindexed_headings() -> None:
+    page = "\n".join([
+        "---", "title: x", "---", "", "# Roles", "", "Intro.", "", "| a | b |", "| --- | --- |", "| 1 | 2 |", "",
+        "<table>", "<tr><td>x</td></tr></table>", "", "## Hand-offs", "", "### [Launch](../w.md)", "", "text",
+        "", "## Kept", "", "```", "## Hand-offs", "```", "", "- <span data-search-exclude>**Reports to:** x</span>",
+        "- Department", "", '<figure class="playbook-diagram" data-diagram="k">', "",
+    ])
+    marked = search_marked(page, ("Roles", "Hand-offs", "Launch"))
+    assert marked.split("\n")[4:] == [
+        "# Roles", "", "Intro.", "",
+        '<div data-search-exclude markdown="1">', "", "| a | b |", "| --- | --- |", "| 1 | 2 |", "", "</div>", "",
+        "<table data-search-exclude>", "<tr><td>x</td></tr></table>", "",
+        "## Hand-offs { data-search-exclude }", "", "### [Launch](../w.md) { data-search-exclude }", "", "text", "",
+        "## Kept", "", "```", "## Hand-offs", "```", "",
+        "- <span data-search-exclude>**Reports to:** x</span>", "  { data-search-exclude }", "- Department", "",
+        '<figure class="playbook-diagram" data-search-exclude data-diagram="k">', "",
+    ]
+    # a page whose title is not listed keeps its tables; a heading is matched by its text
+    assert search_marked("# T\n\n| a |\n| --- |\n\n## Tom \\& Jerry\n", ("Tom & Jerry",)) == (
+        "# T\n\n| a |\n| --- |\n\n## Tom \\& Jerry { data-search-exclude }\n")
+
+
+@pytest.mark.slow
+def test_zensical_draws_diagram_labels_without_underlines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zensical: Path, browser: object
+) -> None:
+    """Zensical's theme underlines every link in a page's content; a diagram's boxes are links,
+    and the export's stylesheet keeps their labels plain, in both palettes and on a phone."""
+    from .browser_support import need_browser, serve
+
+    need_browser()
+    folder = _export(tmp_path, "zensical", monkeypatch)
+    done = subprocess.run([str(venvs.bin_of(zensical, "zensical")), "build", "-f", "zensical.toml"], cwd=folder,
+                          capture_output=True, text=True, env=venvs.clean_env(), timeout=600, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    with serve(folder / "site") as base:
+        for scheme, width, height in (("light", 1280, 800), ("dark", 390, 844)):
+            context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)  # type: ignore[attr-defined]
+            page = context.new_page()
+            page.goto(base + "departments/customer-care/", wait_until="load")
+            lines = page.evaluate("""() => [...document.querySelectorAll('.playbook-diagram svg a')]
+                .map(a => getComputedStyle(a).textDecorationLine)""")
+            prose = page.evaluate("getComputedStyle(document.querySelector('.md-typeset li a')).textDecorationLine")
+            context.close()
+            assert len(lines) >= 4 and set(lines) == {"none"}, (scheme, lines)
+            assert prose == "underline"  # links in running text keep theirs

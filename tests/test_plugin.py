@@ -168,6 +168,22 @@ def test_search_index_leaves_out_what_nobody_searches_for(sample_site: Build) ->
     assert objectives and not [title for title in objectives if title in texts["raci/"]], texts["raci/"]  # its phone list
     metric = next(loc for loc in texts if loc.startswith("metrics/") and loc.count("/") == 2)
     assert "#targets" in sample_site.html(metric + "index.html") and not [loc for loc in texts if loc.endswith("/#targets")]
+    # lists of other pages' titles, and what a KPI's metric page says, are shown but not searched:
+    # an account's owner, operators and objectives; a theme's; a department's lead, parent and
+    # sub-departments; a workflow's objective; a metric's layer description; KPI tables' header,
+    # layer and source (the target stays)
+    for location, shown, kept in (
+        ("channels/instagram-brand/", ("Owner:", "Operators:", "Objectives:"), "Platform: Instagram"),
+        ("themes/brew-at-home/", ("Objectives:", "Channels:", "Owner:"), "Cadence:"),
+        ("departments/marketing/", ("Lead:", "Part of:", "Sub-departments:"), "Owns the brand"),
+        ("workflows/product-launch/", ("Objective:",), "Starts when:"),
+        ("metrics/reach/", ("how far our posts travel",), "Layer: Media"),
+        ("roles/care-agent/#kpis", ("Where the number comes from", "Helpdesk reports", "Conversation"), "Median under 30 minutes"),
+    ):
+        page = sample_site.html(location.split("#")[0] + "index.html")
+        for text in shown:
+            assert text in page and text not in texts[location], (location, text, texts[location])
+        assert kept in texts[location], (location, texts[location])
 
 
 def test_share_bars_and_diagrams_on_the_organization_page(sample_site: Build) -> None:
