@@ -105,7 +105,9 @@ def edit(root: Path, kind: str, pick: int, word: str) -> None:  # noqa: C901 - o
         path = workflows[pick % len(workflows)]
         data = load(path)
         step = data["steps"][pick % len(data["steps"])]
-        if pick % 2:
+        if pick % 3 == 2 and len(data["steps"]) > 1:  # a step less: questions about it have no answer now
+            data["steps"].pop()
+        elif pick % 3 == 1:
             step["by"] = other
         else:
             step["action"] = f"{word}: {step['action']}"
@@ -248,6 +250,23 @@ def test_templates_are_compiled_once_per_cache_folder(tmp_path: Path, monkeypatc
     assert building.counts.pages_made == building.counts.pages
     monkeypatch.undo()
     assert_same(made, run(root, None, svgs), "pages from bytecode")
+
+
+def test_a_question_without_an_answer_now_makes_its_unit_again(tmp_path: Path) -> None:
+    """A diagram asked the workflow which steps its last step waits for; once that step is
+    gone, asking again raises: the answer has changed, and the unit is made again."""
+    root, svgs, cache = sample(tmp_path)
+    path = root / "playbook/workflows/weekly-analytics-report.yml"
+    data = load(path)
+    data["steps"].pop()
+    dump(path, data)
+    stamp = next(_CLOCK)
+    os.utime(path, ns=(stamp, stamp))
+    clean = run(root, None, svgs)
+    assert not clean.result.errors
+    made = run(root, cache, svgs)
+    assert ("workflow", "weekly-analytics-report") in cache.counts.drawn
+    assert_same(made, clean, "a step removed")
 
 
 def test_a_unit_cannot_read_what_is_not_tracked() -> None:
