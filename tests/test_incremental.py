@@ -52,7 +52,11 @@ def assert_same(made: Output, clean: Output, after: object) -> None:
 
 
 def files_of(root: Path) -> dict[Path, bytes]:
-    return {p: p.read_bytes() for top in ("org", "playbook") for p in sorted((root / top).rglob("*.yml"))}
+    """The YAML an edit may write: the playbook's, and the redirects a rename adds."""
+    found = {p: p.read_bytes() for top in ("org", "playbook") for p in sorted((root / top).rglob("*.yml"))}
+    if (root / "redirects.yml").is_file():
+        found[root / "redirects.yml"] = (root / "redirects.yml").read_bytes()
+    return found
 
 
 def restamp(root: Path, before: dict[Path, bytes]) -> None:
