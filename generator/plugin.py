@@ -35,6 +35,7 @@ import logging
 import os
 import posixpath
 import re
+import time
 from collections.abc import Callable
 from html import escape as html_escape
 from pathlib import Path
@@ -75,6 +76,8 @@ from .plan import PAGE_PATH as CALENDAR_PATH
 from .reference import PAGE_PATH as REFERENCE_PATH
 from .site import Output, generate
 
+PRUNE_EVERY = 60.0
+"""Seconds between two prunings of the cache folder while `serve` runs (every build prunes)."""
 RACI_PATH = "raci/index.md"
 """The RACI page: its phone list is HTML with links to the .md pages, as the calendar's views."""
 
@@ -158,6 +161,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         """(path, directory URLs, SVG) -> the SVG with this site's links, of this build and
         (`last_retargeted`) the last."""
         self.last_retargeted: dict[tuple[str, bool, str], str] = {}
+        self.last_prune = -PRUNE_EVERY
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook makes mkdocs keep this one instance across `serve` rebuilds,
@@ -502,8 +506,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         log.info(f"{self.pages.hits} pages from the page cache, {self.pages.misses} rendered")
         self.pages.flush()
         folder = self._cache_folder()
-        if folder is not None and folder.is_dir():
+        # while serving, at most once a minute: a save adds a few entries, and walking the
+        # folder (4,000 diagrams at 3,000 roles) on every save cost the preview time
+        due = not self.serving or time.monotonic() - self.last_prune >= PRUNE_EVERY
+        if folder is not None and folder.is_dir() and due:
             size = pagecache.prune(folder, self.config.cache_size * 1_000_000, self.pages.store)
+            self.last_prune = time.monotonic()
             log.debug(f"cache folder {_shown(folder, self.root)}: {size / 1e6:.1f} MB")
 
     def _site_key(self, nav: Navigation, config: MkDocsConfig, files: Files) -> str | None:
