@@ -80,6 +80,19 @@ def test_saving_a_yaml_file_updates_the_page(sample_copy: Path) -> None:
             server.kill()
 
 
+def stop_on_sigterm(server: subprocess.Popen[bytes], port: int, what: str) -> None:
+    """SIGTERM stops `server` within 20 s, and nothing listens on its port any more."""
+    server.terminate()
+    try:
+        code = server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        raise AssertionError(f"{what} did not stop on SIGTERM") from None
+    assert code in (0, 1, -15)
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
 def descendants(pid: int) -> list[int]:
     """Every process below `pid`, read from /proc (Linux)."""
     children: dict[int, list[int]] = {}
@@ -129,13 +142,5 @@ def test_a_broken_yaml_file_shows_its_problems_then_the_site_and_sigterm_cleans_
         assert wait_for(url, "Community Manager", 60) is not None, "the page did not come back when fixed"
         assert "The playbook has" not in (fetch(url) or "")
     finally:
-        server.terminate()  # SIGTERM
-        try:
-            code = server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            raise AssertionError("serve did not stop on SIGTERM") from None
-    assert code in (0, 1, -15)
-    with pytest.raises(ConnectionRefusedError):  # nothing listens on the port any more
-        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        stop_on_sigterm(server, port, "serve")
     assert mkdocs_temp_folders() <= before, "serve left its temporary site folder behind"
