@@ -54,12 +54,20 @@ def serve(folder: Path, prefix: str = "") -> Iterator[str]:
         shutil.rmtree(root, ignore_errors=True)
         (root / prefix.strip("/")).parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(folder, root / prefix.strip("/"))
+    with static_server(root) as origin:
+        yield f"{origin}{prefix.rstrip('/')}/"
+
+
+@contextlib.contextmanager
+def static_server(root: Path) -> Iterator[str]:
+    """A plain, quiet web server on 127.0.0.1 for the files under `root`, as they are when
+    asked for; yields its origin (`http://127.0.0.1:<port>`) and stops it afterwards."""
     handler = functools.partial(_QuietHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{prefix.rstrip('/')}/"
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()

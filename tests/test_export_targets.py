@@ -9,15 +9,12 @@ standalone, must load from there.
 
 from __future__ import annotations
 
-import functools
 import html
-import http.server
 import json
 import os
 import re
 import subprocess
 import sys
-import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +29,7 @@ from generator.cli import main
 from generator.export import page_url, search_marked, toml_value, with_edit_url
 from tests import venvs
 
+from .browser_support import static_server
 from .conftest import copy_project
 
 REPO = Path(__file__).resolve().parent.parent
@@ -95,20 +93,8 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     root = tmp_path / "www"
     site = root / "sub" / "playbook"
     site.parent.mkdir(parents=True)
-    handler = functools.partial(_Quiet, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield site, f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
-        pass
+    with static_server(root) as origin:
+        yield site, origin
 
 
 def _diagram_links(site: Path) -> dict[str, set[str]]:

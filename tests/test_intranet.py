@@ -17,20 +17,17 @@ meet; each is listed below with the condition, and the condition is checked.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import re
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
 from collections import deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
@@ -39,7 +36,7 @@ import yaml
 
 from generator.targets import MARKER
 
-from .browser_support import CHROMIUM, need_browser
+from .browser_support import CHROMIUM, need_browser, static_server
 from .conftest import REPO, copy_project
 
 MKDOCS = Path(sys.executable).parent / "mkdocs"
@@ -246,24 +243,12 @@ def build(config: str, site: Path, env: dict[str, str] | None = None) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
-        pass
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
     """A plain web server on 127.0.0.1 serving a folder; the site goes into its playbook/."""
     root = tmp_path_factory.mktemp("www")
-    handler = functools.partial(_Quiet, directory=str(root))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield root, f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with static_server(root) as origin:
+        yield root, origin
 
 
 @pytest.fixture(scope="module")
