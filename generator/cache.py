@@ -118,20 +118,8 @@ class Cache:
         if self._environment is None:
             self._environment = make()
             if self.folder is not None and self.incremental:
-                self._environment.bytecode_cache = self._bytecode(self.folder / "jinja")
+                self._environment.bytecode_cache = template_bytecode(self.folder)
         return self._environment
-
-    @staticmethod
-    def _bytecode(folder: Path) -> jinja2.BytecodeCache | None:
-        """Compiled templates kept between processes (Jinja checks each template's source
-        checksum itself, so a changed template is compiled again)."""
-        import jinja2
-
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError:  # a cache that cannot be written costs time, never the build
-            return None
-        return jinja2.FileSystemBytecodeCache(str(folder))
 
     # -- whole builds
 
@@ -204,3 +192,17 @@ def _unpickle(path: Path) -> tuple[Any, Any] | None:
     except Exception:  # noqa: BLE001 - a damaged or older file is a miss: generate again
         return None
     return kept if isinstance(kept, tuple) and len(kept) == 2 else None  # type: ignore[return-value]
+
+
+def template_bytecode(folder: Path) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between processes in `folder/jinja/`, for our environment and
+    the theme's alike (Jinja keys each by its template's name and file, and checks the
+    source's checksum itself, so a changed template is compiled again); None where the
+    folder cannot be made (a cache that cannot be written costs time, never the build)."""
+    import jinja2
+
+    try:
+        (folder / "jinja").mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder / "jinja"))

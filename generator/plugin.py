@@ -28,7 +28,6 @@ sidebar entry, breadcrumb) all the same.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import html
 import logging
@@ -39,7 +38,7 @@ import time
 from collections.abc import Callable
 from html import escape as html_escape
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import jinja2
@@ -55,7 +54,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_build_date, get_relative_url, nest_paths
 
 from . import pagecache, redirects, review, sitewrite, targets
-from .cache import Cache
+from .cache import Cache, template_bytecode
 from .diagrams.render import relative, retarget
 from .engine import ENGINES
 from .errors import PlaybookError
@@ -75,6 +74,9 @@ from .pages import (
 from .plan import PAGE_PATH as CALENDAR_PATH
 from .reference import PAGE_PATH as REFERENCE_PATH
 from .site import Output, generate
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 PRUNE_EVERY = 60.0
 """Seconds between two prunings of the cache folder while `serve` runs (every build prunes)."""
@@ -153,14 +155,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         """Paths of the generated pages of the last build without errors (while serving)."""
         self.pages = pagecache.PageCache(None, decoded_limit=0)
         self.render = _Rendering()
-        self.figure_digests: dict[str, str] = {}
-        """Figure text -> its digest, for page keys, of this build (`last_figure_digests`: the
-        last build's; only those two are kept)."""
-        self.last_figure_digests: dict[str, str] = {}
-        self.retargeted: dict[tuple[str, bool, str], str] = {}
-        """(path, directory URLs, SVG) -> the SVG with this site's links, of this build and
-        (`last_retargeted`) the last."""
-        self.last_retargeted: dict[tuple[str, bool, str], str] = {}
+        self.figure_digests: _Recent[str, str] = _Recent()
+        """Figure text -> its digest, for page keys."""
+        self.retargeted: _Recent[tuple[str, bool, str], str] = _Recent()
+        """(path, directory URLs, SVG) -> the SVG with this site's links."""
         self.last_prune = -PRUNE_EVERY
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -215,7 +213,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         output = self.output
         assert output is not None, "on_pre_build runs before on_files"
-        self.last_retargeted, self.retargeted = self.retargeted, {}
+        self.retargeted.next_build()
         if output.result.errors:  # only while serving: a build with errors stopped in on_pre_build
             return self._problem_pages(files, config, output)
         docs_dir = Path(config.docs_dir)
@@ -484,7 +482,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return (self.root / self.config.cache_dir) if self.config.cache_dir else None
 
     def _start_page_cache(self) -> None:
-        self.last_figure_digests, self.figure_digests = self.figure_digests, {}
+        self.figure_digests.next_build()
         folder = self._cache_folder()
         pages = folder / "pages" if folder is not None else None
         if self.pages.folder != pages:
@@ -570,11 +568,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         canonical JSON took a third of the page keys' time)."""
         if figure is None:
             return None
-        found = self.figure_digests.get(figure) or self.last_figure_digests.get(figure)
-        if found is None:
-            found = hashlib.sha256(figure.encode("utf-8")).hexdigest()
-        self.figure_digests[figure] = found
-        return found
+        return self.figure_digests.get(figure, lambda: hashlib.sha256(figure.encode("utf-8")).hexdigest())
 
     def _generate(self) -> Output:
         cache_dir = self.config.cache_dir
@@ -603,12 +597,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         """A standalone diagram with its links made this site's URLs (a file's URL is its
         path), made again only when its text, path or URL style changed: while serving, the
         last build's are kept (a pass over 3,000 SVGs on every save otherwise)."""
-        key = (path, directory_urls, content)
-        found = self.retargeted.get(key) or self.last_retargeted.get(key)
-        if found is None:
-            found = retarget(content, path, self._urls_from(path, path))
-        self.retargeted[key] = found
-        return found
+        return self.retargeted.get((path, directory_urls, content),
+                                   lambda: retarget(content, path, self._urls_from(path, path)))
 
     def _urls_from(self, here: str, here_url: str) -> Callable[[str], str]:
         """Generated file (`roles/x.md`) -> its URL in this site (`roles/x/` or `roles/x.html`),
@@ -728,14 +718,31 @@ class _Rendering:
             self._handler = None
 
 
+class _Recent(Generic[K, V]):
+    """Values made in this build or the last one, by key: while serving, what a save did not
+    change is not made again, and only two builds' values are held."""
+
+    def __init__(self) -> None:
+        self.now: dict[K, V] = {}
+        self.last: dict[K, V] = {}
+
+    def next_build(self) -> None:
+        self.last, self.now = self.now, {}
+
+    def get(self, key: K, make: Callable[[], V]) -> V:
+        found = self.now.get(key)
+        if found is None:
+            found = self.last.get(key)
+        if found is None:
+            found = make()
+        self.now[key] = found
+        return found
+
+
 def _keep_compiled(env: Any, folder: Path | None) -> None:
-    """Give a Jinja environment a bytecode cache under `folder` (Jinja reuses a compiled
-    template only when its source has the same checksum)."""
-    if folder is None or env.bytecode_cache is not None:
-        return
-    with contextlib.suppress(OSError):  # a cache that cannot be written costs time, never the build
-        (folder / "templates").mkdir(parents=True, exist_ok=True)
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder / "templates"))
+    """Give a theme's Jinja environment the cache folder's compiled templates (`cache.template_bytecode`)."""
+    if folder is not None and env.bytecode_cache is None:
+        env.bytecode_cache = template_bytecode(folder)
 
 
 def _kept_render(page: Page) -> Callable[[MkDocsConfig, Files], None]:

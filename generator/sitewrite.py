@@ -51,7 +51,7 @@ _active: Rewrite | None = None
 
 @dataclass
 class Rewrite:
-    """One build's writes into `folder`: what it wrote, what changed, what is left to write."""
+    """One build's writes into `folder`: what it wrote, and what is left to write."""
 
     folder: Path
     deferred: bool
@@ -60,8 +60,6 @@ class Rewrite:
     """Every path (normalized, as the engine gives it) this build wrote, changed or not."""
     pending: dict[str, bytes] = field(default_factory=dict)
     """Deferred mode: the changed files' new bytes, by path, until `apply`."""
-    changed: int = 0
-    """How many writes differed from the folder's file (written, or pending)."""
 
     def start(self, folder: str) -> None:
         """A build begins (the engine would empty `folder` now): it writes into `folder`."""
@@ -77,7 +75,6 @@ class Rewrite:
         if _same_bytes(path, content):
             self.pending.pop(path, None)  # an earlier write of the same build said otherwise
             return
-        self.changed += 1
         if self.deferred:
             self.pending[path] = content
         else:
