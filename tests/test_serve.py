@@ -39,15 +39,17 @@ def wait_for(url: str, text: str, seconds: float) -> float | None:
 
 
 @pytest.mark.slow
-def test_saving_a_yaml_file_updates_the_page(sample_copy: Path) -> None:
+def test_saving_a_yaml_file_updates_the_page(sample_copy: Path, tmp_path: Path) -> None:
     port = free_port()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "-f", str(sample_copy / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "-f", str(sample_copy / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=out,
+            env=env,
+        )
     try:
         url = f"http://127.0.0.1:{port}/roles/community-manager/"
         assert wait_for(url, "Community Manager", 120) is not None, "the server never came up"
@@ -59,6 +61,11 @@ def test_saving_a_yaml_file_updates_the_page(sample_copy: Path) -> None:
         seconds = wait_for(url, "Community Lead", 60)
         assert seconds is not None, "the page did not change after the YAML file was saved"
         print(f"page updated {seconds:.1f} s after saving")
+        # one save, one rebuild: a rebuild reads the files it watches (docs/), and a watcher
+        # that took a read for a change rebuilt after every rebuild, forever (livewatch.py)
+        time.sleep(4)
+        served = log.read_text(encoding="utf-8")
+        assert served.count("Detected file changes") == 1, f"the server rebuilt with no file saved:\n{served}"
         # a new role gets its page; once removed, its page leaves the served folder too
         # (each rebuild writes only what changed into it: sitewrite.py)
         intern = sample_copy / "org" / "roles" / "community-intern.yml"
