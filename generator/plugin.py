@@ -59,6 +59,7 @@ from .diagrams.render import relative, retarget
 from .engine import ENGINES
 from .errors import PlaybookError
 from .escape import html_text, md_text, sanitize_html, url_path, url_text
+from .heap import Heap
 from .labels import get_labels
 from .livewatch import use_native_observer
 from .pages import (
@@ -160,6 +161,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.retargeted: _Recent[tuple[str, bool, str], str] = _Recent()
         """(path, directory URLs, SVG) -> the SVG with this site's links."""
         self.last_prune = -PRUNE_EVERY
+        self.heap = Heap()
+        """What the collector leaves alone during a build (heap.py)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining this hook makes mkdocs keep this one instance across `serve` rebuilds,
@@ -178,6 +181,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     @event_priority(100)  # before the search plugin's, which compiles a template of the theme
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.heap.hold()  # what the session kept: released when the build ends (heap.py)
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.language = self.config.language or config.theme.get("language") or "en"
         _check_site_dir(config, self.root)
@@ -198,6 +202,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # Validate here, before mkdocs empties the site folder: a YAML error then leaves
         # the last good site in place.
         self.output = self._generate()
+        self.heap.hold()  # the playbook and what was generated from it live to the build's end
         self._report(self.output)
         self._start_page_cache()
         if not self.output.result.errors:
@@ -470,11 +475,13 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         """After every plugin's `on_post_build`: while `playbook serve` runs, the files this
         rebuild did not write (a removed role's page) leave the served folder."""
         sitewrite.built(config.site_dir)
+        self.heap.release(collect_later=self.serving)
 
     on_post_build = CombinedEvent(_post_build, _site_written)
 
     def on_build_error(self, *, error: Exception) -> None:
         self.render.stop()
+        self.heap.release(collect_later=self.serving)
 
     # -- the page cache (pagecache.py)
 
