@@ -35,7 +35,7 @@ import os
 import posixpath
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from html import escape as html_escape
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -208,12 +208,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if not self.output.result.errors:
             self.good_pages = tuple(self.output.pages)
         docs_dir = Path(config.docs_dir)
-        for path in self.output.files:
-            if (docs_dir / path).exists():
-                raise PluginError(
-                    f"{_shown(docs_dir / path, self.root)} is a hand-written page at a path the playbook "
-                    f"generates; rename or remove it (generated pages are never overwritten)"
-                )
+        for path in _present(docs_dir, self.output.files):
+            raise PluginError(
+                f"{_shown(docs_dir / path, self.root)} is a hand-written page at a path the playbook "
+                f"generates; rename or remove it (generated pages are never overwritten)"
+            )
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         output = self.output
@@ -222,6 +221,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if output.result.errors:  # only while serving: a build with errors stopped in on_pre_build
             return self._problem_pages(files, config, output)
         docs_dir = Path(config.docs_dir)
+        # each page's YAML file, as a path from docs/ (`os.path.relpath` is lexical: once for the project)
+        to_root = Path(os.path.relpath(self.root, docs_dir)).as_posix()
         by_dest = {f.dest_uri: f for f in files}
         self.files = files
         # pages first: the diagrams' links are rewritten to the pages' URLs
@@ -245,7 +246,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                     f"the generated page {path}; rename or remove it"
                 )
             if page is not None and page.source:
-                file.edit_uri = url_path(Path(os.path.relpath(self.root / page.source, docs_dir)).as_posix())
+                file.edit_uri = url_path(posixpath.normpath(posixpath.join(to_root, page.source)))
             files.append(file)
         for moved in _redirect_files(config, files, self.root, self.language):
             files.append(moved)
@@ -267,11 +268,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         output = self.output
         assert output is not None, "on_pre_build runs before on_nav"
         in_nav = {page.file.src_uri: page for page in nav.pages}
+        uris = files.src_uris  # our paths are normalised already (`get_file_from_path` makes a PurePath of each)
         for path, generated in output.pages.items():
             if generated.index or path in in_nav:
                 continue
             parent = in_nav.get(posixpath.join(posixpath.dirname(path), "index.md"))
-            file = files.get_file_from_path(path)
+            file = uris.get(path)
             if parent is not None and file is not None and isinstance(file.page, Page):
                 # mkdocs types `parent` as a Section; a Page has everything mkdocs and Material
                 # ask of a parent (`active`, `ancestors`, `title`, `url`, `children`)
@@ -788,6 +790,18 @@ def _redirect_files(config: MkDocsConfig, files: Files, root: Path, language: st
         content = redirects.page_html(get_relative_url(target.url, old_page.url), moved, language)
         made.append(File.generated(config, old_page.dest_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
     return made
+
+
+def _present(docs_dir: Path, paths: Iterable[str]) -> Iterator[str]:
+    """The `paths` (relative, posix) that exist under `docs_dir`: only those in a folder that
+    exists there are looked up (a handful of folders, rather than a lookup per generated file)."""
+    folders: dict[str, bool] = {}
+    for path in paths:
+        folder = posixpath.dirname(path)
+        if folder not in folders:
+            folders[folder] = (docs_dir / folder).is_dir()
+        if folders[folder] and (docs_dir / path).exists():
+            yield path
 
 
 def _sanitized_home(content: str) -> str:
