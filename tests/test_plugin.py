@@ -330,3 +330,35 @@ def test_search_index_leaves_out_what_other_pages_hold(sample_site: Build) -> No
     assert '<h2 id="responsibilities">' in text
     assert '<h3 id="product-launch" data-search-exclude>' in sample_site.html("roles/care-agent/index.html")
     assert not [location for location in docs if location.startswith("roles/care-agent/#product-launch")]
+
+
+def test_a_build_hands_what_it_held_back_to_the_collector(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """heap.py: during a build the objects it holds are out of the collector's sight; after
+    it, passed or failed, none are (or every build would keep its garbage for good)."""
+    import gc
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    from generator.heap import Heap
+
+    root = copy_project(REPO, tmp_path / "p")
+    edit_config(root, without_diagrams)
+    held: list[int] = []
+    release = Heap.release
+
+    def counted(self: Heap, *, collect_later: bool = False) -> None:
+        held.append(gc.get_freeze_count())
+        release(self, collect_later=collect_later)
+
+    monkeypatch.setattr(Heap, "release", counted)
+    build(load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
+    assert held and held[-1] > 10_000, held  # the playbook, its pages, mkdocs' and our modules
+    assert gc.get_freeze_count() == 0
+    role = root / "org" / "roles" / "community-manager.yml"
+    role.write_text(role.read_text(encoding="utf-8").replace("reports_to: social-media-manager", "reports_to: nobody"), encoding="utf-8")
+    with pytest.raises(Abort):
+        build(load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
+    assert len(held) == 2 and held[-1] > 0
+    assert gc.get_freeze_count() == 0
