@@ -75,14 +75,14 @@ ROLES_INDEX_LIMIT = 500
 """Up to this many roles, the roles index is one table of every role with its department,
 manager and summary; above it, one row per department with its number of roles and their
 titles, its lead marked (each department's page lists its roles with what they do). Why 500:
-the flat table grows by about 180 bytes of Markdown, 0.3 ms of Python-Markdown and 135 px
-of a 390 px phone's page per role; at 500 roles that is 90 KB, 0.15 s on every summary edit
+the flat table grows by about 180 bytes of Markdown, 0.2 ms of Python-Markdown and 135 px
+of a 390 px phone's page per role; at 500 roles that is 88 KB, 0.1 s on every summary edit
 in `playbook serve`, and 80 screens to scroll on a phone, where a small organization still
-gains from reading every summary in one place. At 3,000 roles it was 539 KB and 0.65-0.9 s;
-grouped, 170 KB and 0.19 s, and a 501-role organization's page is 11 phone screens. Grouped,
-the page reads no summary, so a summary edit leaves it as it is (see `incremental`): it is
-made again only when a title, a role's department or a department's lead changes, or an entity of
-either kind comes or goes."""
+gains from reading every summary in one place. At 3,000 roles it was 539 KB and 0.63 s;
+grouped, 161 KB and 0.17 s, and a 501-role organization's page is 11 phone screens
+(`benchmarks/ROLES_INDEX.md`). Grouped, the page reads no summary, so a summary edit leaves
+it as it is (see `incremental`): it is made again only when a title, a role's department or
+a department's lead changes, or a role or a department comes or goes."""
 
 SECTIONS = {
     "organization": ("organization", "departments", "roles", "raci", "coordination"),
