@@ -71,6 +71,19 @@ RACI_MATRIX_COLUMNS = 40
 """Above this many parties, a matrix is unreadable (and its size grows with objectives times
 parties): the RACI page then lists each objective's parties by letter instead."""
 
+ROLES_INDEX_LIMIT = 500
+"""Up to this many roles, the roles index is one table of every role with its department,
+manager and summary; above it, one row per department with its number of roles and their
+titles, its lead marked (each department's page lists its roles with what they do). Why 500:
+the flat table grows by about 180 bytes of Markdown, 0.2 ms of Python-Markdown and 135 px
+of a 390 px phone's page per role; at 500 roles that is 88 KB, 0.1 s on every summary edit
+in `playbook serve`, and 80 screens to scroll on a phone, where a small organization still
+gains from reading every summary in one place. At 3,000 roles it was 539 KB and 0.63 s;
+grouped, 161 KB and 0.17 s, and a 501-role organization's page is 11 phone screens
+(`benchmarks/ROLES_INDEX.md`). Grouped, the page reads no summary, so a summary edit leaves
+it as it is (see `incremental`): it is made again only when a title, a role's department or
+a department's lead changes, or a role or a department comes or goes."""
+
 SECTIONS = {
     "organization": ("organization", "departments", "roles", "raci", "coordination"),
     "playbook": ("playbook", "objectives", "themes", "channels", "metrics", "workflows", "calendar"),
@@ -646,6 +659,9 @@ class Renderer:
         def objectives() -> list[Objective]:
             return by_title(playbook.objectives.values())
 
+        def grouped() -> bool:
+            return len(playbook.roles) > ROLES_INDEX_LIMIT
+
         add(
             "playbook",
             "playbook_title",
@@ -653,7 +669,13 @@ class Renderer:
             objectives=objectives,
         )
         add("departments", "departments_title", departments=lambda: by_title(playbook.departments.values()))
-        add("roles", "roles_title", roles=lambda: by_title(playbook.roles.values()))
+        add(
+            "roles",
+            "roles_title",
+            # one or the other: the grouped index must not read what the flat one shows
+            roles=lambda: [] if grouped() else by_title(playbook.roles.values()),
+            groups=lambda: self.roles_by_department() if grouped() else None,
+        )
         add("objectives", "objectives_title", objectives=objectives)
         add("themes", "themes_title", themes=lambda: by_title(playbook.themes.values()))
         add("channels", "channels_title", channels=lambda: by_title(playbook.channels.values()))
@@ -688,6 +710,15 @@ class Renderer:
             matrix=lambda: _matrix(playbook, facts),
         )
         return units
+
+    def roles_by_department(self) -> list[tuple[Department, list[Role]]]:
+        """The roles index above `ROLES_INDEX_LIMIT`: every department in the departments
+        index's order (by title) with its roles, lead first (as its own page lists them). It
+        reads which roles each department has and, through their links, their titles: never a
+        summary, so that a summary edit does not make the page again. (A role whose
+        department does not exist fails validation, so every role is in one group.)"""
+        facts = self.facts
+        return [(department, facts.roles_of(department)) for department in by_title(self.playbook.departments.values())]
 
     def home(self, here: str) -> str:
         """The first-day block for the hand-written page `here` (see `HOME_MARKER`): every role by
