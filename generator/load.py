@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import errno
+import hashlib
 import os
 import re
 import stat
@@ -60,6 +61,10 @@ class Sources:
     """Files that parsed but broke a rule of their own, as (kind, document)."""
     files: list[str] = field(default_factory=list)
     """Every YAML file read, loaded or not, relative to the project folder."""
+    digests: dict[str, str] = field(default_factory=dict)
+    """Entity id (and 'organization') -> a digest of its kind, file path and bytes. The loader
+    makes an entity from these alone, so two equal digests mean equal entities, every field
+    included: incremental generation skips what an unchanged entity answers."""
     unloaded: dict[str, str] = field(default_factory=dict)
     """Ids of files that exist but did not load, with their kind: references to them are
     not reported again as unknown."""
@@ -230,8 +235,30 @@ def entity_id(rel: str) -> str:
     return name
 
 
-def _read(full: Path, rel: str, cache: Cache | None = None) -> tuple[Document | None, list[Problem]]:
-    """Read a file; with a cache, reuse the last parse while its size and modification time stay.
+@dataclass(frozen=True)
+class Loaded:
+    """One file as the loader makes it. With our code the same, all of it is a function of the
+    file's bytes and its path (which gives its kind and id), so a `Cache` keeps it by the
+    file's stamp: an unchanged file is neither parsed nor validated again, and gives the same
+    entity object, whose page incremental generation keeps (`incremental.py`)."""
+
+    doc: Document | None
+    """The parsed file; None when it could not be read or parsed."""
+    problems: tuple[Problem, ...] = ()
+    """What stopped the reading or the parsing."""
+    entity: Entity | None = None
+    """What the data validated to; None when it did not."""
+    invalid: tuple[Problem, ...] = ()
+    """What the validation found."""
+    leftovers: tuple[Problem, ...] = ()
+    """Starter text still in the file (`starters.leftover_starter_text`), reported once it loaded."""
+    digest: str = ""
+    """A digest of the path and bytes: the same digest, the same entity (see `Sources.digests`)."""
+
+
+def _read(full: Path, kind: str, eid: str, rel: str, cache: Cache | None = None) -> Loaded:
+    """Read, parse and validate a file; with a cache, reuse the last result while its size and
+    modification time stay.
 
     The file is opened without blocking and read up to the size limit, whatever its size
     claims to be: `st_size` is 0 for a pipe or a device, which are refused by `discover`
@@ -239,16 +266,24 @@ def _read(full: Path, rel: str, cache: Cache | None = None) -> tuple[Document | 
     try:
         fd = os.open(full, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
-        return None, [Problem(Location(rel), f"file cannot be read ({_reason(exc)}); fix its permissions", "layout")]
+        return Loaded(None, (Problem(Location(rel), f"file cannot be read ({_reason(exc)}); fix its permissions", "layout"),))
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
-            return None, [Problem(Location(rel), "file is not a plain file; the playbook reads only plain YAML files", "layout")]
+            return Loaded(None, (Problem(Location(rel), "file is not a plain file; the playbook reads only plain YAML files", "layout"),))
 
-        def parse() -> tuple[Document | None, list[Problem]]:
+        def parse() -> Loaded:
             if info.st_size > MAX_FILE_BYTES:  # said without reading a 50 MB file into memory
-                return None, [too_large(rel, info.st_size)]
-            return read_bytes(handle.read(MAX_FILE_BYTES + 1), rel)  # never more, whatever the size said
+                return Loaded(None, (too_large(rel, info.st_size),))
+            raw = handle.read(MAX_FILE_BYTES + 1)  # never more, whatever the size said
+            doc, problems = read_bytes(raw, rel)
+            if doc is None:
+                return Loaded(None, tuple(problems))
+            found = Problems()
+            entity = _validate(kind, eid, rel, doc, found)
+            leftovers = tuple(leftover_starter_text(doc)) if entity is not None else ()  # a half-edited `playbook new` file
+            digest = hashlib.blake2b(f"{kind}\0{rel}\0".encode() + raw, digest_size=16).hexdigest()
+            return Loaded(doc, tuple(problems), entity, tuple(found.items), leftovers, digest)
 
         if cache is None:
             return parse()
@@ -269,9 +304,10 @@ def load(root: Path, cache: Cache | None = None) -> tuple[Playbook, Sources, Pro
         if bad_name:
             problems.add(Location(rel), bad_name, "id")
             continue
-        doc, file_problems = _read(root / rel, rel, cache)
-        problems.items.extend(file_problems)
-        entity = _validate(kind, eid, rel, doc, problems) if doc is not None else None
+        loaded = _read(root / rel, kind, eid, rel, cache)
+        doc, entity = loaded.doc, loaded.entity
+        problems.items.extend(loaded.problems)
+        problems.items.extend(loaded.invalid)
         if entity is None or doc is None:
             sources.unloaded.setdefault(eid, kind)
             if doc is not None:
@@ -282,8 +318,9 @@ def load(root: Path, cache: Cache | None = None) -> tuple[Playbook, Sources, Pro
             continue
         seen[eid] = rel
         sources.documents[eid] = doc
+        sources.digests[eid] = loaded.digest
         playbook.add(entity)
-        problems.items.extend(leftover_starter_text(doc))  # a half-edited `playbook new` file
+        problems.items.extend(loaded.leftovers)
     if playbook.organization is None and not any(p.location.path.startswith(ORGANIZATION_FILE[:-4]) for p in problems.items):
         problems.add(
             Location(ORGANIZATION_FILE),

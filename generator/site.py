@@ -143,7 +143,7 @@ def _generate(
     standing = reviews(result.playbook, dates.today, dates.changed) if dates.today and dates.changed is not None else None
     if cache is not None and cache.incremental:
         made = generate_site(result.playbook, labels, cache=cache, engine=engine, cache_dir=cache_dir,
-                             diagrams=diagrams, reviews=standing)
+                             diagrams=diagrams, reviews=standing, digests=result.sources.digests, dates=dates.key())
         pages, svgs, figures = made.pages, made.svgs, made.figures
     else:
         facts = Facts(result.playbook)

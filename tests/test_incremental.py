@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import os
+import zlib
 from pathlib import Path
 
 import jinja2
@@ -23,7 +24,9 @@ from hypothesis import strategies as st
 from generator import incremental, refactor
 from generator.cache import Cache
 from generator.errors import PlaybookError
+from generator.facts import Facts
 from generator.model import Playbook
+from generator.review import reviews
 from generator.site import Output, generate
 
 from .conftest import REPO, copy_project
@@ -283,3 +286,39 @@ def test_a_unit_cannot_read_what_is_not_tracked() -> None:
     reads.current = set()
     assert view.roles.get("x") is None and len(view.departments) == 0
     assert reads.current == {("playbook.roles", "item", "x"), ("playbook.departments", "len", None)}
+
+
+def _other(value: object) -> object:
+    """Another value of the same shape: what an edit of a prose field may leave."""
+    if isinstance(value, str):  # another order too, were it sorted by
+        return f"{zlib.crc32(value.encode()) % 89} {value}"
+    if isinstance(value, int):
+        return value + 1
+    if isinstance(value, list):
+        return [*value, "another line"]
+    if value is None:
+        return "a new text"
+    return None  # a contact or a charter: taken away
+
+
+def test_prose_is_read_by_no_relation_and_no_review(tmp_path: Path) -> None:
+    """`incremental.PROSE` lets a run skip every `facts.*` and `reviews` read when only prose
+    changed: with every prose field of every entity changed, each such read the sample's site
+    does answers as before."""
+    root, _svgs, cache = sample(tmp_path)
+    state = cache.generation
+    before = generate(root).result.playbook
+    edited = Playbook()
+    for entity in before.all_entities():
+        edited.add(entity.model_copy(update={name: _other(getattr(entity, name)) for name in incremental.PROSE[entity.KIND]}))
+    standing = reviews(edited, TODAY, {})
+    world = incremental.World(edited, Facts(edited), {"reviews": standing})
+    checked = 0
+    for table in ("pages", "diagrams"):
+        for group, reads in state.groups[table].items():
+            if group.startswith("facts.") or group == "reviews":
+                for read in reads:
+                    assert world.current(read) == state.prints[table][read], read
+                    checked += 1
+    assert checked > 500
+    assert any(getattr(e, "summary", None) != getattr(edited.entity(e.id), "summary", None) for e in before.roles.values())
