@@ -65,9 +65,12 @@ A read not checked keeps its last fingerprint in the new state (`fingerprints`),
 its fingerprint now. Without digests (a caller that passes none) every read is checked.
 
 Titles show up on many pages: a title edit changes `("target", "item", id)` and every
-page linking there is made again, as it must be. Left out of the units, and so made on
-every run: validation (its rules are cross-entity), the calendar page and its download
-(they depend on the day) and the format reference (our code only).
+page linking there is made again, as it must be. The calendar page and its file are units
+whose key holds the day (`("calendar", day)`, `("ics", day)`: a new day is a new unit),
+the format reference a unit that reads nothing (our code and the language only, both in
+the global key). One input of the calendar file is outside all of this: the system's
+time-zone rules (its `VTIMEZONE`); a new day makes it again. Left out of the units, and so
+made on every run: validation (its rules are cross-entity).
 
 **Figures.** A diagram's figure and standalone file are a function of its key, page, title,
 caption and DOT text, the Graphviz engine (name and version), the language and whether the
@@ -562,6 +565,8 @@ class State:
     """The global key (`global_key`): when it differs, nothing is kept."""
     pages: dict[tuple[str, ...], Made] = field(default_factory=dict)
     diagrams: dict[tuple[str, ...], Made] = field(default_factory=dict)
+    downloads: dict[tuple[str, ...], Made] = field(default_factory=dict)
+    """The calendar file (`("ics", day)`), a unit like a page."""
     figures: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     """Diagram key -> (figure key, HTML figure, standalone SVG)."""
     prints: dict[str, dict[Read, str]] = field(default_factory=dict)
@@ -710,6 +715,11 @@ class Generated:
     figures: dict[str, str]
     svgs: dict[str, str]
     counts: Counts
+    extra: dict[str, Any] = field(default_factory=dict)
+    """The pages not the renderer's, in the order the site lists them after its pages: the
+    calendar (with a day), the format reference."""
+    downloads: dict[str, str] = field(default_factory=dict)
+    """The calendar file by path (with a day)."""
 
 
 def generate_site(
@@ -723,13 +733,16 @@ def generate_site(
     reviews: Mapping[str, Any] | None,
     digests: Mapping[str, str] | None = None,
     dates: Hashable = None,
+    today: datetime.date | None = None,
 ) -> Generated:
     """Every page and diagram of a playbook that passed validation, made again only where
     an edit touched them (see the module's docstring); the same as `render_pages` and
     `render_site_diagrams` would make, byte for byte. Keeps the new state in `cache`.
     `digests` (`load.Sources.digests`) let it skip the reads of entities that did not change;
     without them every read is checked. `dates` says what `reviews` were measured with (a
-    value whose `repr` is the same for the same day and git days)."""
+    value whose `repr` is the same for the same day and git days). With `today`, the
+    calendar page and file of that day are units too (the day in their unit, so that a new
+    day makes them again); the format reference is one that reads nothing (our code only)."""
     from .diagrams import diagram_units
     from .facts import Facts
     from .pages import Renderer, diagram_path
@@ -764,15 +777,22 @@ def generate_site(
     renderer.drawn = Tracked("drawn", drawn, reads)  # type: ignore[assignment]
     renderer.reviews = Tracked("reviews", tables["reviews"], reads)
     changes = state.changes(digests, kinds, tuple(drawn), structures, dates_key)
-    made_pages = make_units(renderer.units(), state.pages, state.stale("pages", world, changes), reads, counts.made, canonical)
-    found = [m.value for m in made_pages.values() if m.value is not None]
+    extra = _extra_units(view, labels, renderer, cache, today)
+    made_pages = make_units(renderer.units() + extra, state.pages, state.stale("pages", world, changes), reads,
+                            counts.made, canonical)
+    downloads = _download_units(view, labels, today)
+    made_downloads = make_units(downloads, state.downloads, state.stale("downloads", world, changes), reads,
+                                [], canonical)
+    others = {unit for unit, _make in extra}
+    found = [m.value for unit, m in made_pages.items() if m.value is not None and unit not in others]
     pages = {page.path: page for page in sorted(found, key=lambda p: p.path)}
     counts.pages, counts.pages_made = len(made_pages), len(counts.made)
     counts.diagrams, counts.diagrams_made = len(made_diagrams), len(counts.drawn)
-    page_prints, page_groups = fingerprints(world, made_pages, state.prints.get("pages", {}))
-    diagram_prints, diagram_groups = fingerprints(world, made_diagrams, state.prints.get("diagrams", {}))
-    state = State(key, made_pages, made_diagrams, figures, {"pages": page_prints, "diagrams": diagram_prints},
-                  {"pages": page_groups, "diagrams": diagram_groups},
+    made = {"pages": made_pages, "diagrams": made_diagrams, "downloads": made_downloads}
+    prints, groups = {}, {}
+    for table, units_made in made.items():
+        prints[table], groups[table] = fingerprints(world, units_made, state.prints.get(table, {}))
+    state = State(key, made_pages, made_diagrams, made_downloads, figures, prints, groups,
                   dict(digests) if digests is not None else None, kinds, tuple(drawn), structures, dates_key)
     cache.generation, cache.counts = state, counts  # the cache writes it with the output
     return Generated(
@@ -780,7 +800,35 @@ def generate_site(
         {key: figure for key, (_fkey, figure, _svg) in figures.items()},
         {diagram_path(key): svg for key, (_fkey, _figure, svg) in figures.items()},
         counts,
+        {page.path: page for unit, _make in extra for page in [made_pages[unit].value]},
+        {path: text for m in made_downloads.values() for path, text in [m.value]},
     )
+
+
+def _extra_units(view: Any, labels: Any, renderer: Any, cache: Any, today: datetime.date | None) -> list[Any]:
+    """The pages `site.generate` adds to the renderer's: the calendar of `today` (the day is
+    part of its unit: it is its only input besides what it reads) and the format reference
+    (a function of our code and the language, both in the global key: it reads nothing)."""
+    from .pages import Page
+    from .plan import calendar_page
+    from .reference import PAGE_PATH, reference_markdown
+
+    title = labels("format_reference")
+    units: list[Any] = []
+    if today is not None:
+        units.append((("calendar", today.isoformat()), lambda: calendar_page(view, labels, today, cache, renderer)))
+    units.append((("reference",), lambda: Page(PAGE_PATH, title, reference_markdown(title))))
+    return units
+
+
+def _download_units(view: Any, labels: Any, today: datetime.date | None) -> list[Any]:
+    """The calendar file of `today` as a unit: (path, text)."""
+    from .exports import ics
+    from .plan import ICS_PATH, week_of
+
+    if today is None:
+        return []
+    return [(("ics", today.isoformat()), lambda: (ICS_PATH, ics(view, labels, week_of(today), None, today)))]
 
 
 def _figures(

@@ -141,10 +141,13 @@ def _generate(
     if result.errors:
         return Output(result, language=labels.language)
     standing = reviews(result.playbook, dates.today, dates.changed) if dates.today and dates.changed is not None else None
+    downloads: dict[str, str] = {}
     if cache is not None and cache.incremental:
         made = generate_site(result.playbook, labels, cache=cache, engine=engine, cache_dir=cache_dir,
-                             diagrams=diagrams, reviews=standing, digests=result.sources.digests, dates=dates.key())
-        pages, svgs, figures = made.pages, made.svgs, made.figures
+                             diagrams=diagrams, reviews=standing, digests=result.sources.digests, dates=dates.key(),
+                             today=dates.today)
+        pages, svgs, figures, downloads = made.pages, made.svgs, made.figures, made.downloads
+        pages.update(made.extra)
     else:
         facts = Facts(result.playbook)
         rendered = (
@@ -157,11 +160,10 @@ def _generate(
         pages = render_pages(
             result.playbook, labels, diagrams=figures.keys(), facts=facts, cache=cache, reviews=standing
         )
-    downloads: dict[str, str] = {}
-    if dates.today is not None:
-        pages[CALENDAR_PATH] = calendar_page(result.playbook, labels, dates.today, cache)
-        downloads[ICS_PATH] = ics(result.playbook, labels, week_of(dates.today), None, dates.today)
-    pages[REFERENCE_PATH] = Page(REFERENCE_PATH, labels("format_reference"), reference_markdown(labels("format_reference")))
+        if dates.today is not None:
+            pages[CALENDAR_PATH] = calendar_page(result.playbook, labels, dates.today, cache)
+            downloads[ICS_PATH] = ics(result.playbook, labels, week_of(dates.today), None, dates.today)
+        pages[REFERENCE_PATH] = Page(REFERENCE_PATH, labels("format_reference"), reference_markdown(labels("format_reference")))
     notes: tuple[str, ...] = ()
     if diagrams and len(result.playbook.roles) > ORG_CHART_LIMIT:
         notes = (f"the full org chart is left out: {len(result.playbook.roles)} roles are more than the "
