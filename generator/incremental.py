@@ -585,6 +585,8 @@ class State:
     """Entity id -> its `structure` in the last run; None when not known."""
     dates: Hashable = None
     """What the review standings were measured with (the day and the git days), as a digest."""
+    loose: dict[str, int] = field(default_factory=dict)
+    """Per table, how many reads of `prints` may be done by no unit any more (`carried`)."""
 
     def changes(self, digests: Mapping[str, str] | None, kinds: Mapping[str, tuple[str, ...]],
                 drawn: tuple[str, ...] | None, structures: Mapping[str, str] | None = None,
@@ -704,6 +706,43 @@ def fingerprints(
     return prints, groups
 
 
+def carried(
+    world: World, units: Mapping[tuple[str, ...], Made], made: list[tuple[str, ...]], old: State, table: str,
+) -> tuple[dict[Read, str], dict[str, list[Read]], int]:
+    """`fingerprints` of a table's units, from the last run's: the reads this run evaluated
+    get their new fingerprint, the units it made add theirs. Reads only the units made again
+    or dropped did may be left over; they cost a check, never a wrong answer (no unit does
+    them), and once they could be a quarter of all, every read is gathered again. Also gives
+    the new count of reads that may be left over."""
+    old_prints, old_groups, old_units = old.prints.get(table, {}), old.groups.get(table, {}), getattr(old, table)
+    loose = old.loose.get(table, 0) + sum(len(m.reads) for unit, m in old_units.items() if unit not in units)
+    for unit in made:
+        if unit in old_units:  # a unit made again mostly reads what it read before
+            loose += len(set(old_units[unit].reads).difference(units[unit].reads))
+    if not old_prints or loose > len(old_prints) // 4:
+        prints, groups = fingerprints(world, units, old_prints)
+        return prints, groups, 0
+    prints = dict(old_prints)
+    memo = world.memo
+    for read, print_ in memo.items():
+        if read in prints:
+            prints[read] = print_
+    groups = dict(old_groups)
+    copied: set[str] = set()
+    for unit in made:
+        for read in units[unit].reads:
+            if read in prints:
+                continue
+            found = memo.get(read)
+            prints[read] = found if found is not None else world.current(read)
+            group = group_of(read[0])
+            if group not in copied:  # the last state's lists stay as they were
+                groups[group] = list(groups.get(group, ()))
+                copied.add(group)
+            groups[group].append(read)
+    return prints, groups, loose
+
+
 # -- one run
 
 
@@ -734,6 +773,7 @@ def generate_site(
     digests: Mapping[str, str] | None = None,
     dates: Hashable = None,
     today: datetime.date | None = None,
+    references: Mapping[str, Any] | None = None,
 ) -> Generated:
     """Every page and diagram of a playbook that passed validation, made again only where
     an edit touched them (see the module's docstring); the same as `render_pages` and
@@ -742,7 +782,8 @@ def generate_site(
     without them every read is checked. `dates` says what `reviews` were measured with (a
     value whose `repr` is the same for the same day and git days). With `today`, the
     calendar page and file of that day are units too (the day in their unit, so that a new
-    day makes them again); the format reference is one that reads nothing (our code only)."""
+    day makes them again); the format reference is one that reads nothing (our code only).
+    `references` (`load.Sources.references`) spare `Facts` walking every entity again."""
     from .diagrams import diagram_units
     from .facts import Facts
     from .pages import Renderer, diagram_path
@@ -752,7 +793,7 @@ def generate_site(
     if not isinstance(state, State) or state.key != key:
         state = State(key)
     cache.generation = None  # until this run has made its own: a run that fails leaves none
-    facts, tables = Facts(playbook), dict[str, Mapping[Any, Any]]()
+    facts, tables = Facts(playbook, references), dict[str, Mapping[Any, Any]]()
     world = World(playbook, facts, tables)
     reads = Reads(world)
     view = TrackedPlaybook(playbook, reads)
@@ -781,19 +822,21 @@ def generate_site(
     made_pages = make_units(renderer.units() + extra, state.pages, state.stale("pages", world, changes), reads,
                             counts.made, canonical)
     downloads = _download_units(view, labels, today)
+    made_ics: list[tuple[str, ...]] = []
     made_downloads = make_units(downloads, state.downloads, state.stale("downloads", world, changes), reads,
-                                [], canonical)
+                                made_ics, canonical)
     others = {unit for unit, _make in extra}
     found = [m.value for unit, m in made_pages.items() if m.value is not None and unit not in others]
     pages = {page.path: page for page in sorted(found, key=lambda p: p.path)}
     counts.pages, counts.pages_made = len(made_pages), len(counts.made)
     counts.diagrams, counts.diagrams_made = len(made_diagrams), len(counts.drawn)
-    made = {"pages": made_pages, "diagrams": made_diagrams, "downloads": made_downloads}
-    prints, groups = {}, {}
-    for table, units_made in made.items():
-        prints[table], groups[table] = fingerprints(world, units_made, state.prints.get(table, {}))
+    tables_made = {"pages": (made_pages, counts.made), "diagrams": (made_diagrams, counts.drawn),
+                   "downloads": (made_downloads, made_ics)}
+    prints, groups, loose = {}, {}, {}
+    for table, (units_made, which) in tables_made.items():
+        prints[table], groups[table], loose[table] = carried(world, units_made, which, state, table)
     state = State(key, made_pages, made_diagrams, made_downloads, figures, prints, groups,
-                  dict(digests) if digests is not None else None, kinds, tuple(drawn), structures, dates_key)
+                  dict(digests) if digests is not None else None, kinds, tuple(drawn), structures, dates_key, loose)
     cache.generation, cache.counts = state, counts  # the cache writes it with the output
     return Generated(
         pages,

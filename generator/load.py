@@ -65,6 +65,10 @@ class Sources:
     """Entity id (and 'organization') -> a digest of its kind, file path and bytes. The loader
     makes an entity from these alone, so two equal digests mean equal entities, every field
     included: incremental generation skips what an unchanged entity answers."""
+    references: dict[str, tuple[tuple[tuple[str | int, ...], str, tuple[str, ...]], ...]] = field(default_factory=dict)
+    """Entity id (and 'organization') -> (path, id, kinds) of every reference it makes, as
+    `rules.raw_references` finds them: kept with the file, so unchanged files are not walked
+    again (`rules.check` and `Facts.backlinks` ask)."""
     unloaded: dict[str, str] = field(default_factory=dict)
     """Ids of files that exist but did not load, with their kind: references to them are
     not reported again as unknown."""
@@ -254,6 +258,8 @@ class Loaded:
     """Starter text still in the file (`starters.leftover_starter_text`), reported once it loaded."""
     digest: str = ""
     """A digest of the path and bytes: the same digest, the same entity (see `Sources.digests`)."""
+    references: tuple[tuple[tuple[str | int, ...], str, tuple[str, ...]], ...] = ()
+    """The entity's references (`rules.raw_references`), found once per file."""
 
 
 def _read(full: Path, kind: str, eid: str, rel: str, cache: Cache | None = None) -> Loaded:
@@ -273,6 +279,8 @@ def _read(full: Path, kind: str, eid: str, rel: str, cache: Cache | None = None)
             return Loaded(None, (Problem(Location(rel), "file is not a plain file; the playbook reads only plain YAML files", "layout"),))
 
         def parse() -> Loaded:
+            from .rules import raw_references  # rules reads `Sources`: imported on use
+
             if info.st_size > MAX_FILE_BYTES:  # said without reading a 50 MB file into memory
                 return Loaded(None, (too_large(rel, info.st_size),))
             raw = handle.read(MAX_FILE_BYTES + 1)  # never more, whatever the size said
@@ -283,7 +291,8 @@ def _read(full: Path, kind: str, eid: str, rel: str, cache: Cache | None = None)
             entity = _validate(kind, eid, rel, doc, found)
             leftovers = tuple(leftover_starter_text(doc)) if entity is not None else ()  # a half-edited `playbook new` file
             digest = hashlib.blake2b(f"{kind}\0{rel}\0".encode() + raw, digest_size=16).hexdigest()
-            return Loaded(doc, tuple(problems), entity, tuple(found.items), leftovers, digest)
+            refs = tuple(raw_references(kind, entity)) if entity is not None else ()
+            return Loaded(doc, tuple(problems), entity, tuple(found.items), leftovers, digest, refs)
 
         if cache is None:
             return parse()
@@ -319,6 +328,7 @@ def load(root: Path, cache: Cache | None = None) -> tuple[Playbook, Sources, Pro
         seen[eid] = rel
         sources.documents[eid] = doc
         sources.digests[eid] = loaded.digest
+        sources.references[eid] = loaded.references
         playbook.add(entity)
         problems.items.extend(loaded.leftovers)
     if playbook.organization is None and not any(p.location.path.startswith(ORGANIZATION_FILE[:-4]) for p in problems.items):

@@ -7,9 +7,11 @@ generator. Nothing here imports mkdocs.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,9 +134,33 @@ class Dates:
         return (self.today, tuple(sorted(self.changed.items())) if self.changed is not None else None)
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for the length of a run, as it was after. A run allocates
+    millions of objects that live until its end (the playbook, the facts, the recorded reads),
+    so the collector's full passes found nothing to free and walked the whole heap again and
+    again: 0.7 s of a cold 3,000-role run, 0.3-0.6 s of one after an edit. Memory is freed
+    by reference counting as before; the few cycles a run leaves are collected after it."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def _generate(
     root: Path, language: str, engine: str, cache_dir: Path | None, diagrams: bool, cache: Cache | None,
     dates: Dates = Dates(),
+) -> Output:
+    with _collector_paused():
+        return _generate_unpaused(root, language, engine, cache_dir, diagrams, cache, dates)
+
+
+def _generate_unpaused(
+    root: Path, language: str, engine: str, cache_dir: Path | None, diagrams: bool, cache: Cache | None,
+    dates: Dates,
 ) -> Output:
     result = validate(root, cache)
     labels = get_labels(language)
@@ -145,11 +171,11 @@ def _generate(
     if cache is not None and cache.incremental:
         made = generate_site(result.playbook, labels, cache=cache, engine=engine, cache_dir=cache_dir,
                              diagrams=diagrams, reviews=standing, digests=result.sources.digests, dates=dates.key(),
-                             today=dates.today)
+                             today=dates.today, references=result.sources.references)
         pages, svgs, figures, downloads = made.pages, made.svgs, made.figures, made.downloads
         pages.update(made.extra)
     else:
-        facts = Facts(result.playbook)
+        facts = Facts(result.playbook, result.sources.references)
         rendered = (
             render_diagrams(result, labels, engine=engine, cache_dir=cache_dir, facts=facts, cache=cache)
             if diagrams

@@ -322,3 +322,26 @@ def test_prose_is_read_by_no_relation_and_no_review(tmp_path: Path) -> None:
                     checked += 1
     assert checked > 500
     assert any(getattr(e, "summary", None) != getattr(edited.entity(e.id), "summary", None) for e in before.roles.values())
+
+
+def test_the_kept_fingerprints_cover_every_read_and_few_more(tmp_path: Path) -> None:
+    """A run carries the last fingerprints over and adds the reads of the units it made
+    (`incremental.carried`); reads no unit does any more are left until they could be a
+    quarter of all, then gathered again."""
+    root, svgs, cache = sample(tmp_path)
+    for n, word in enumerate(["Senior", "Acting", "Regional", "Deputy", "Kepala", "Chief"]):
+        path = root / "org/roles/care-agent.yml"
+        data = load(path)
+        data["title"] = f"{word} Care Agent"
+        data["reports_to"] = ["head-of-customer-care", "ceo"][n % 2]
+        dump(path, data)
+        restamp(root, {})
+        made = run(root, cache, svgs)
+        state = cache.generation
+        for table in ("pages", "diagrams"):
+            done = {read for m in getattr(state, table).values() for read in m.reads}
+            assert done <= state.prints[table].keys()
+            assert len(state.prints[table]) <= len(done) * 1.25 + 1
+            grouped = [read for reads in state.groups[table].values() for read in reads]
+            assert len(grouped) == len(set(grouped)) and set(grouped) == state.prints[table].keys()
+    assert_same(made, run(root, None, svgs), "six edits")
