@@ -223,11 +223,11 @@ def source_stamp(root: Path) -> tuple[tuple[str, int, int], ...]:
     for top in ("org", "playbook"):
         for dirpath, dirnames, filenames in os.walk(root / top):
             dirnames.sort()
+            here = Path(os.path.relpath(dirpath, root)).as_posix()  # once per folder: 5,000 files at 3,000 roles
             for name in sorted(filenames):
-                full = Path(dirpath) / name
                 try:
-                    stat = full.stat()
+                    stat = os.stat(os.path.join(dirpath, name))
                 except OSError:
                     continue
-                stamp.append((full.relative_to(root).as_posix(), stat.st_mtime_ns, stat.st_size))
+                stamp.append((f"{here}/{name}", stat.st_mtime_ns, stat.st_size))
     return tuple(stamp)
