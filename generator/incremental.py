@@ -663,8 +663,9 @@ def make_units(
     canonical: dict[Read, Read],
 ) -> dict[tuple[str, ...], Made]:
     """Each unit's last `Made` unless it is `stale` (or new), else made again with its reads
-    recorded; units no longer listed are dropped. `canonical` holds one tuple per read, so
-    that the pickle stores each read once however many units did it."""
+    recorded; units no longer listed are dropped. `canonical` holds one tuple per read made
+    in this run, so that the pickle stores each read once however many of its units did it
+    (a unit made again may hold a copy of a read a kept unit holds: only the made ones)."""
     out: dict[tuple[str, ...], Made] = {}
     for unit, make in units:
         prior = old.get(unit)
@@ -800,7 +801,7 @@ def generate_site(
     tracked_facts = TrackedFacts(facts, view, reads)
     counts = Counts()
     made_diagrams: dict[tuple[str, ...], Made] = {}
-    canonical = {read: read for prints in state.prints.values() for read in prints}
+    canonical: dict[Read, Read] = {}  # this run's: the last run's are kept by the units not made again
     kinds = kind_sources(playbook)
     structures = state.structures_of(playbook, digests)
     dates_key = hashlib.blake2b(repr(dates).encode("utf-8"), digest_size=16).hexdigest()

@@ -112,7 +112,13 @@ def generate(
     with `changed` (`review.history`, the git day of each file) too, each entity's page shows
     its review standing, measured against that day.
     """
-    dates = Dates(today, changed)
+    with _collector_paused():
+        return _generate_cached(root, language, engine, cache_dir, diagrams, cache, Dates(today, changed))
+
+
+def _generate_cached(
+    root: Path, language: str, engine: str, cache_dir: Path | None, diagrams: bool, cache: Cache | None, dates: Dates
+) -> Output:
     if cache is None:
         return _generate(root, language, engine, cache_dir, diagrams, None, dates)
     key = (str(root), source_stamp(root), language, engine, str(cache_dir), diagrams, dates.key())
@@ -153,14 +159,6 @@ def _collector_paused() -> Iterator[None]:
 def _generate(
     root: Path, language: str, engine: str, cache_dir: Path | None, diagrams: bool, cache: Cache | None,
     dates: Dates = Dates(),
-) -> Output:
-    with _collector_paused():
-        return _generate_unpaused(root, language, engine, cache_dir, diagrams, cache, dates)
-
-
-def _generate_unpaused(
-    root: Path, language: str, engine: str, cache_dir: Path | None, diagrams: bool, cache: Cache | None,
-    dates: Dates,
 ) -> Output:
     result = validate(root, cache)
     labels = get_labels(language)
