@@ -88,7 +88,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -587,6 +587,8 @@ class State:
     """What the review standings were measured with (the day and the git days), as a digest."""
     loose: dict[str, int] = field(default_factory=dict)
     """Per table, how many reads of `prints` may be done by no unit any more (`carried`)."""
+    shared: dict[str, list[str]] = field(default_factory=dict)
+    """Per table, the groups of `groups` that are no entity's (`facts.reports`, `target` …)."""
 
     def changes(self, digests: Mapping[str, str] | None, kinds: Mapping[str, tuple[str, ...]],
                 drawn: tuple[str, ...] | None, structures: Mapping[str, str] | None = None,
@@ -619,9 +621,16 @@ class State:
         `changes` says it can answer differently. Diagrams read only the playbook and the
         facts; pages also the renderer's tables, filled once the diagrams drawn are known,
         which is why each table is checked on its own."""
-        prints = self.prints.get(table, {})
+        prints, groups = self.prints.get(table, {}), self.groups.get(table, {})
+        if changes.entities is None:
+            names: Iterable[str] = groups
+        else:  # an entity's group is checked only when it changed: look those up, not every entity's
+            names = [*self.shared.get(table, ()), *(f"@{kind}:{i}" for i in changes.entities for kind in KIND)]
         changed: set[Read] = set()
-        for group, reads in self.groups.get(table, {}).items():
+        for group in names:
+            reads = groups.get(group)
+            if reads is None:
+                continue
             for read in changes.to_check(group, reads):
                 if world.current(read) != prints[read]:
                     changed.add(read)
@@ -834,10 +843,13 @@ def generate_site(
     tables_made = {"pages": (made_pages, counts.made), "diagrams": (made_diagrams, counts.drawn),
                    "downloads": (made_downloads, made_ics)}
     prints, groups, loose = {}, {}, {}
+    shared = {}
     for table, (units_made, which) in tables_made.items():
         prints[table], groups[table], loose[table] = carried(world, units_made, which, state, table)
+        shared[table] = [group for group in groups[table] if group[0] != "@"]
     state = State(key, made_pages, made_diagrams, made_downloads, figures, prints, groups,
-                  dict(digests) if digests is not None else None, kinds, tuple(drawn), structures, dates_key, loose)
+                  dict(digests) if digests is not None else None, kinds, tuple(drawn), structures, dates_key,
+                  loose, shared)
     cache.generation, cache.counts = state, counts  # the cache writes it with the output
     return Generated(
         pages,
