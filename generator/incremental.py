@@ -599,7 +599,8 @@ class State:
             old = self.digests
             entities = frozenset(i for i in old.keys() | digests.keys() if old.get(i) != digests.get(i))
         moved = frozenset(source for source in kinds.keys() | self.kinds.keys() if kinds.get(source) != self.kinds.get(source))
-        same = (entities is not None and structures is not None and self.structures is not None and dates == self.dates
+        same = (entities is not None and structures is not None and self.structures is not None
+                and dates is not None and dates == self.dates
                 and all(structures.get(i) == self.structures.get(i) for i in entities))
         return Changes(entities, moved, drawn is None or drawn != self.drawn, not same)
 
@@ -813,7 +814,8 @@ def generate_site(
     canonical: dict[Read, Read] = {}  # this run's: the last run's are kept by the units not made again
     kinds = kind_sources(playbook)
     structures = state.structures_of(playbook, digests)
-    dates_key = hashlib.blake2b(repr(dates).encode("utf-8"), digest_size=16).hexdigest()
+    # review standings whose day is not said cannot be compared: their reads are then always checked
+    dates_key = None if dates is None and reviews else hashlib.blake2b(repr(dates).encode("utf-8"), digest_size=16).hexdigest()
     if diagrams:
         changes = state.changes(digests, kinds, None, structures, dates_key)  # diagrams do not read `drawn`; were one to, it is checked
         units = diagram_units(view, labels, tracked_facts)  # type: ignore[arg-type]

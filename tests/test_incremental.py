@@ -345,3 +345,20 @@ def test_the_kept_fingerprints_cover_every_read_and_few_more(tmp_path: Path) -> 
             grouped = [read for reads in state.groups[table].values() for read in reads]
             assert len(grouped) == len(set(grouped)) and set(grouped) == state.prints[table].keys()
     assert_same(made, run(root, None, svgs), "six edits")
+
+
+def test_the_calendar_is_made_again_on_a_new_day_and_only_then(tmp_path: Path) -> None:
+    """The calendar page and file are units of their day: kept after an edit that does not
+    touch the themes, made again the next week (with the review standings a week changes),
+    as a clean run makes them."""
+    root, svgs, cache = sample(tmp_path)
+    rewrite(root / "org/roles/care-agent.yml", "politely and quickly", "politely, quickly and in full")
+    run(root, cache, svgs)
+    assert not any(unit[0] == "calendar" for unit in cache.counts.made)
+    later = TODAY + datetime.timedelta(days=7)
+    made = generate(root, cache=cache, cache_dir=svgs, today=later, changed={})
+    # and the pages whose review standing a week changes ("may be out of date"), no more
+    assert ("calendar", later.isoformat()) in cache.counts.made and cache.counts.pages_made < 10
+    clean = generate(root, cache=None, cache_dir=svgs, today=later, changed={})
+    assert_same(made, clean, "a week later")
+    assert made.downloads == clean.downloads and made.downloads["calendar/playbook.ics"]
