@@ -51,7 +51,7 @@ def run(root: Path, cache: Cache, folder: Path) -> dict[str, float | int]:
     counts = cache.counts
     return {
         "seconds": seconds,
-        # the calendar and the format reference are made on every run, with or without units
+        # the calendar and the format reference are units too: made again only on a new day (after)
         "pages": len(output.pages),
         "pages_made": counts.pages_made + len(output.pages) - counts.pages if counts else len(output.pages),
         "diagrams": len(output.svgs),

@@ -74,6 +74,11 @@ class Cache:
         self._files[path] = (stamp, value)
         return value
 
+    def kept_file(self, path: Path, stamp: Hashable) -> Any:
+        """What `file` keeps for `path` if it was read at this stamp, else None (nothing read)."""
+        found = self._files.get(path)
+        return found[1] if found is not None and found[0] == stamp else None
+
     # -- diagrams
 
     def svg(self, key: str) -> str | None:

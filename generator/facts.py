@@ -150,8 +150,11 @@ class Facts:
     Build it with `Facts(playbook)` after loading; it reads the playbook and never changes it.
     Relations are keyed by id; lists are sorted by title (`sort_key`) unless said otherwise."""
 
-    def __init__(self, playbook: Playbook) -> None:
+    def __init__(self, playbook: Playbook, references: Mapping[str, Iterable[tuple[Any, str, Any]]] | None = None) -> None:
         self.playbook = playbook
+        self._references = references or {}
+        """Entity id -> (path, id, kinds) of its references, as the loader found them
+        (`load.Sources.references`); an entity not in it is walked (`rules.raw_references`)."""
 
     # -- people and departments
 
@@ -272,14 +275,15 @@ class Facts:
     @functools.cached_property
     def backlinks(self) -> dict[str, list[Backlink]]:
         """Entity id -> the other entities that name it, by kind (KIND_ORDER) then title."""
-        from .rules import references  # rules may use facts: import on use, not at import
+        from .rules import raw_references  # rules may use facts: import on use, not at import
 
         found: dict[str, dict[str, list[tuple[str | int, ...]]]] = defaultdict(dict)
         sources: dict[str, Entity] = {}
         for entity in self.playbook.all_entities():
             sources[entity.id] = entity
-            for ref in references(entity):
-                found[ref.target].setdefault(entity.id, []).append(ref.path)
+            kept = self._references.get(entity.id)
+            for path, target, _kinds in kept if kept is not None else raw_references(entity.KIND, entity):
+                found[target].setdefault(entity.id, []).append(path)
         order = {kind: i for i, kind in enumerate(KIND_ORDER)}
         out: dict[str, list[Backlink]] = {}
         for target, by_source in found.items():

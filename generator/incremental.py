@@ -40,10 +40,37 @@ recorded (the query's answer is): facts are a pure function of the playbook. If 
 recorded read of a unit gives the same value, the unit's code takes the same path and
 makes the same bytes. The order of a kind (file order) is part of its `all` fingerprint.
 
+**Which reads are checked.** A read that cannot answer differently need not be evaluated,
+and most cannot after a small edit (at 3,000 roles a run has 108,000 distinct reads). What
+can have changed is known without asking the playbook (`State.changes`, `Changes.to_check`):
+
+- *Which entities changed*: the loader gives each entity the digest of its kind, file path
+  and bytes (`load.Sources.digests`); the loader makes an entity from these alone (our code
+  being in the global key), so an entity whose digest is the same is the same, every field.
+  An entity's reads (`@role:x.…`: its fields, its methods, their dicts) are checked only
+  when its digest changed (added, removed, edited), and so are `target` items (a link's
+  text and page: one entity's title, kind and id).
+- *Which kinds' ids changed*, in order (`kind_sources`): a kind's `item`, `all` and `len`
+  reads and the organization's `value` answer with entities by kind and id only
+  (`World.fingerprint`), so they are checked only when that kind's ids changed; the
+  playbook's methods (`PLAYBOOK_CALLS`, by id across kinds) when any kind's did.
+- *Whether the structure changed*: `Facts` relations and review standings read only what
+  `structure` digests (every field but a kind's `PROSE`, plus kind, id and file), the ids,
+  and the day and git days (`dates`). Their reads are checked when one of these changed, so
+  a summary edit checks none of them. `PROSE` is a claim about `facts.py` and `review.py`;
+  `tests/test_incremental.py` checks it on the sample's reads with every prose field changed.
+- `drawn` is checked when the diagrams drawn changed; any other source is always checked.
+
+A read not checked keeps its last fingerprint in the new state (`fingerprints`), which is
+its fingerprint now. Without digests (a caller that passes none) every read is checked.
+
 Titles show up on many pages: a title edit changes `("target", "item", id)` and every
-page linking there is made again, as it must be. Left out of the units, and so made on
-every run: validation (its rules are cross-entity), the calendar page and its download
-(they depend on the day) and the format reference (our code only).
+page linking there is made again, as it must be. The calendar page and its file are units
+whose key holds the day (`("calendar", day)`, `("ics", day)`: a new day is a new unit),
+the format reference a unit that reads nothing (our code and the language only, both in
+the global key). One input of the calendar file is outside all of this: the system's
+time-zone rules (its `VTIMEZONE`); a new day makes it again. Left out of the units, and so
+made on every run: validation (its rules are cross-entity).
 
 **Figures.** A diagram's figure and standalone file are a function of its key, page, title,
 caption and DOT text, the Graphviz engine (name and version), the language and whether the
@@ -61,7 +88,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -70,7 +97,7 @@ from pydantic import BaseModel
 
 from .model import KIND, Entity, Playbook
 
-STATE_FORMAT = "playbook-incremental-1"
+STATE_FORMAT = "playbook-incremental-2"
 """Part of the global key: change it when what is recorded changes."""
 
 ABSENT = "\0absent"
@@ -443,6 +470,93 @@ class Made:
     value: Any
 
 
+PLAYBOOK_CALLS = frozenset({"playbook.entity", "playbook.kind_of", "playbook.all_entities"})
+"""The playbook's methods a unit may call: each answers from the ids of every kind alone (an
+entity in an answer counts by kind and id, `World.fingerprint`)."""
+
+
+def kind_sources(playbook: Playbook) -> dict[str, tuple[str, ...]]:
+    """The source of each kind's dict (`playbook.roles`, `playbook.organization`) -> its ids in
+    order: all that an `item`, `all` or `len` read of it, or a value read of the organization,
+    can answer with (an entity counts by kind and id)."""
+    found = {f"playbook.{KIND[kind].plural}": tuple(playbook.of_kind(kind)) for kind in KIND if kind != "organization"}
+    found["playbook.organization"] = ("organization",) if playbook.organization is not None else ()
+    return found
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What differs from the last run, for `State.stale` to check only the reads that can have
+    changed (see the module's docstring, "Which reads are checked")."""
+
+    entities: frozenset[str] | None
+    """Ids whose digest differs (changed, added, removed); None when the digests are not
+    known (every read is checked)."""
+    kinds: frozenset[str]
+    """The sources of the kinds whose ids, in order, differ (`kind_sources`)."""
+    drawn: bool
+    """Whether the diagrams drawn differ."""
+    structure: bool = True
+    """Whether anything a `Facts` relation or a review standing reads differs: an entity's
+    `structure`, a kind's ids, or the day and the files' git days."""
+
+    def to_check(self, group: str, reads: list[Read]) -> list[Read]:
+        """The reads of one group (`group_of`) that can answer differently now."""
+        changed = self.entities
+        if changed is None:
+            return reads
+        if group[0] == "@":  # an entity's field, method or part: a function of the entity alone
+            return reads if group.partition(":")[2] in changed else []
+        if group in PLAYBOOK_CALLS:
+            return reads if self.kinds else []
+        if group.startswith("playbook.") and (group in self.kinds or group not in KIND_SOURCES):
+            return reads  # a kind whose ids changed, or a part of the playbook not known here
+        if group.startswith("playbook."):
+            return []
+        if group == "target":  # (escaped title, page) of one id: a function of that entity alone
+            return [read for read in reads if read[1] != "item" or read[2] in changed]
+        if group == "drawn":
+            return reads if self.drawn else []
+        if group.startswith("facts.") or group == "reviews":
+            return reads if self.structure or self.kinds else []
+        return reads  # anything else: checked
+
+
+PROSE: dict[str, frozenset[str]] = {
+    "organization": frozenset({"summary", "description", "charter"}),
+    "department": frozenset({"summary", "description", "contact"}),
+    "role": frozenset({"summary", "responsibilities", "skills", "qualifications", "onboarding", "contact", "headcount"}),
+    "objective": frozenset({"summary"}),
+    "theme": frozenset({"summary", "formats", "hashtags", "examples"}),
+    "channel": frozenset({"summary", "handle", "url", "voice", "audience", "response_time"}),
+    "metric": frozenset({"summary", "source"}),
+    "workflow": frozenset({"summary", "trigger"}),
+}
+"""Per kind, the fields that no `Facts` relation and no review standing reads: text a page
+shows of its own entity. An edit of these alone leaves every `facts.*` and `reviews` read as
+it was (`structure`); `tests/test_incremental.py` checks that on the reads the sample's site
+does, with every one of these fields changed. A field not listed counts (a new field is
+structure until it is listed here)."""
+
+
+def structure(entity: Entity) -> str:
+    """A digest of what `Facts` and the review standings can read of an entity: its kind, id,
+    file and every field but its `PROSE`."""
+    kept = entity.model_dump_json(exclude=set(PROSE.get(entity.KIND, ())))
+    text = f"{entity.KIND}\0{entity.id}\0{entity.path}\0{kept}"
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+KIND_SOURCES = frozenset({f"playbook.{kind.plural}" for kind in KIND.values()})
+"""Every `kind_sources` key."""
+
+
+def group_of(source: str) -> str:
+    """The group a read is checked with: an entity's reads (`@role:x.summary`,
+    `@workflow:y.followers`) as one, `@role:x`; any other source as itself."""
+    return source.partition(".")[0] if source[0] == "@" else source
+
+
 @dataclass
 class State:
     """Everything kept from the last run to make the next one incremental."""
@@ -451,20 +565,76 @@ class State:
     """The global key (`global_key`): when it differs, nothing is kept."""
     pages: dict[tuple[str, ...], Made] = field(default_factory=dict)
     diagrams: dict[tuple[str, ...], Made] = field(default_factory=dict)
+    downloads: dict[tuple[str, ...], Made] = field(default_factory=dict)
+    """The calendar file (`("ics", day)`), a unit like a page."""
     figures: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     """Diagram key -> (figure key, HTML figure, standalone SVG)."""
     prints: dict[str, dict[Read, str]] = field(default_factory=dict)
     """Per table (`pages`, `diagrams`), every read of its units with its fingerprint as of the
     last run: a unit that was kept had the same fingerprints as before, one that was made
     recorded that run's, so one fingerprint per read holds for every unit that did it."""
+    groups: dict[str, dict[str, list[Read]]] = field(default_factory=dict)
+    """Per table, the reads of `prints` by `group_of`: what `Changes.to_check` decides on."""
+    digests: dict[str, str] | None = None
+    """Entity id -> its digest in the last run (`load.Sources.digests`); None when not known."""
+    kinds: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """`kind_sources` of the last run's playbook."""
+    drawn: tuple[str, ...] = ()
+    """The keys of the diagrams the last run drew."""
+    structures: dict[str, str] | None = None
+    """Entity id -> its `structure` in the last run; None when not known."""
+    dates: Hashable = None
+    """What the review standings were measured with (the day and the git days), as a digest."""
+    loose: dict[str, int] = field(default_factory=dict)
+    """Per table, how many reads of `prints` may be done by no unit any more (`carried`)."""
+    shared: dict[str, list[str]] = field(default_factory=dict)
+    """Per table, the groups of `groups` that are no entity's (`facts.reports`, `target` …)."""
 
-    def stale(self, table: str, world: World) -> set[tuple[str, ...]]:
+    def changes(self, digests: Mapping[str, str] | None, kinds: Mapping[str, tuple[str, ...]],
+                drawn: tuple[str, ...] | None, structures: Mapping[str, str] | None = None,
+                dates: Hashable = None) -> Changes:
+        """What differs between the last run and this one (`drawn` None: not known yet)."""
+        entities: frozenset[str] | None = None
+        if digests is not None and self.digests is not None:
+            old = self.digests
+            entities = frozenset(i for i in old.keys() | digests.keys() if old.get(i) != digests.get(i))
+        moved = frozenset(source for source in kinds.keys() | self.kinds.keys() if kinds.get(source) != self.kinds.get(source))
+        same = (entities is not None and structures is not None and self.structures is not None
+                and dates is not None and dates == self.dates
+                and all(structures.get(i) == self.structures.get(i) for i in entities))
+        return Changes(entities, moved, drawn is None or drawn != self.drawn, not same)
+
+    def structures_of(self, playbook: Playbook, digests: Mapping[str, str] | None) -> dict[str, str] | None:
+        """Every entity's `structure`: the last run's where its digest is the same, else made."""
+        if digests is None:
+            return None
+        old, kept = self.digests or {}, self.structures or {}
+        out: dict[str, str] = {}
+        for entity in playbook.all_entities():
+            eid = "organization" if entity.KIND == "organization" else entity.id
+            found = kept.get(eid) if old.get(eid) == digests.get(eid) else None
+            out[eid] = found if found is not None else structure(entity)
+        return out
+
+    def stale(self, table: str, world: World, changes: Changes) -> set[tuple[str, ...]]:
         """The units of `table` one of whose reads now gives another fingerprint: each
-        distinct read is evaluated once, however many units did it. Diagrams read only the
-        playbook and the facts; pages also the renderer's tables, filled once the diagrams
-        drawn are known, which is why each table is checked on its own."""
-        prints = self.prints.get(table, {})
-        changed = {read for read, print_ in prints.items() if world.current(read) != print_}
+        distinct read is evaluated once, however many units did it, and only where
+        `changes` says it can answer differently. Diagrams read only the playbook and the
+        facts; pages also the renderer's tables, filled once the diagrams drawn are known,
+        which is why each table is checked on its own."""
+        prints, groups = self.prints.get(table, {}), self.groups.get(table, {})
+        if changes.entities is None:
+            names: Iterable[str] = groups
+        else:  # an entity's group is checked only when it changed: look those up, not every entity's
+            names = [*self.shared.get(table, ()), *(f"@{kind}:{i}" for i in changes.entities for kind in KIND)]
+        changed: set[Read] = set()
+        for group in names:
+            reads = groups.get(group)
+            if reads is None:
+                continue
+            for read in changes.to_check(group, reads):
+                if world.current(read) != prints[read]:
+                    changed.add(read)
         if not changed:
             return set()
         units: dict[tuple[str, ...], Made] = getattr(self, table)
@@ -503,8 +673,9 @@ def make_units(
     canonical: dict[Read, Read],
 ) -> dict[tuple[str, ...], Made]:
     """Each unit's last `Made` unless it is `stale` (or new), else made again with its reads
-    recorded; units no longer listed are dropped. `canonical` holds one tuple per read, so
-    that the pickle stores each read once however many units did it."""
+    recorded; units no longer listed are dropped. `canonical` holds one tuple per read made
+    in this run, so that the pickle stores each read once however many of its units did it
+    (a unit made again may hold a copy of a read a kept unit holds: only the made ones)."""
     out: dict[tuple[str, ...], Made] = {}
     for unit, make in units:
         prior = old.get(unit)
@@ -522,14 +693,65 @@ def make_units(
     return out
 
 
-def fingerprints(world: World, table: Mapping[tuple[str, ...], Made]) -> dict[Read, str]:
-    """The fingerprint of every read of a table's units."""
+def fingerprints(
+    world: World, table: Mapping[tuple[str, ...], Made], old: Mapping[Read, str]
+) -> tuple[dict[Read, str], dict[str, list[Read]]]:
+    """The fingerprint of every read of a table's units, and those reads by `group_of`. A read
+    this run evaluated (checked, or done by a unit it made) is in `world.memo`; any other was
+    skipped because it cannot have changed, so its last fingerprint (`old`) holds."""
     prints: dict[Read, str] = {}
+    groups: dict[str, list[Read]] = {}
+    names: dict[str, str] = {}
+    memo = world.memo
     for made in table.values():
         for read in made.reads:
-            if read not in prints:
-                prints[read] = world.current(read)
-    return prints
+            if read in prints:
+                continue
+            found = memo.get(read)
+            prints[read] = found if found is not None else old[read] if read in old else world.current(read)
+            source = read[0]
+            group = names.get(source)
+            if group is None:
+                group = names[source] = group_of(source)
+            groups.setdefault(group, []).append(read)
+    return prints, groups
+
+
+def carried(
+    world: World, units: Mapping[tuple[str, ...], Made], made: list[tuple[str, ...]], old: State, table: str,
+) -> tuple[dict[Read, str], dict[str, list[Read]], int]:
+    """`fingerprints` of a table's units, from the last run's: the reads this run evaluated
+    get their new fingerprint, the units it made add theirs. Reads only the units made again
+    or dropped did may be left over; they cost a check, never a wrong answer (no unit does
+    them), and once they could be a quarter of all, every read is gathered again. Also gives
+    the new count of reads that may be left over."""
+    old_prints, old_groups, old_units = old.prints.get(table, {}), old.groups.get(table, {}), getattr(old, table)
+    loose = old.loose.get(table, 0) + sum(len(m.reads) for unit, m in old_units.items() if unit not in units)
+    for unit in made:
+        if unit in old_units:  # a unit made again mostly reads what it read before
+            loose += len(set(old_units[unit].reads).difference(units[unit].reads))
+    if not old_prints or loose > len(old_prints) // 4:
+        prints, groups = fingerprints(world, units, old_prints)
+        return prints, groups, 0
+    prints = dict(old_prints)
+    memo = world.memo
+    for read, print_ in memo.items():
+        if read in prints:
+            prints[read] = print_
+    groups = dict(old_groups)
+    copied: set[str] = set()
+    for unit in made:
+        for read in units[unit].reads:
+            if read in prints:
+                continue
+            found = memo.get(read)
+            prints[read] = found if found is not None else world.current(read)
+            group = group_of(read[0])
+            if group not in copied:  # the last state's lists stay as they were
+                groups[group] = list(groups.get(group, ()))
+                copied.add(group)
+            groups[group].append(read)
+    return prints, groups, loose
 
 
 # -- one run
@@ -543,6 +765,11 @@ class Generated:
     figures: dict[str, str]
     svgs: dict[str, str]
     counts: Counts
+    extra: dict[str, Any] = field(default_factory=dict)
+    """The pages not the renderer's, in the order the site lists them after its pages: the
+    calendar (with a day), the format reference."""
+    downloads: dict[str, str] = field(default_factory=dict)
+    """The calendar file by path (with a day)."""
 
 
 def generate_site(
@@ -554,10 +781,20 @@ def generate_site(
     cache_dir: Path | None,
     diagrams: bool,
     reviews: Mapping[str, Any] | None,
+    digests: Mapping[str, str] | None = None,
+    dates: Hashable = None,
+    today: datetime.date | None = None,
+    references: Mapping[str, Any] | None = None,
 ) -> Generated:
     """Every page and diagram of a playbook that passed validation, made again only where
     an edit touched them (see the module's docstring); the same as `render_pages` and
-    `render_site_diagrams` would make, byte for byte. Keeps the new state in `cache`."""
+    `render_site_diagrams` would make, byte for byte. Keeps the new state in `cache`.
+    `digests` (`load.Sources.digests`) let it skip the reads of entities that did not change;
+    without them every read is checked. `dates` says what `reviews` were measured with (a
+    value whose `repr` is the same for the same day and git days). With `today`, the
+    calendar page and file of that day are units too (the day in their unit, so that a new
+    day makes them again); the format reference is one that reads nothing (our code only).
+    `references` (`load.Sources.references`) spare `Facts` walking every entity again."""
     from .diagrams import diagram_units
     from .facts import Facts
     from .pages import Renderer, diagram_path
@@ -566,17 +803,24 @@ def generate_site(
     state = cache.generation if cache.generation is not None else cache.last_generation()
     if not isinstance(state, State) or state.key != key:
         state = State(key)
-    facts, tables = Facts(playbook), dict[str, Mapping[Any, Any]]()
+    cache.generation = None  # until this run has made its own: a run that fails leaves none
+    facts, tables = Facts(playbook, references), dict[str, Mapping[Any, Any]]()
     world = World(playbook, facts, tables)
     reads = Reads(world)
     view = TrackedPlaybook(playbook, reads)
     tracked_facts = TrackedFacts(facts, view, reads)
     counts = Counts()
     made_diagrams: dict[tuple[str, ...], Made] = {}
-    canonical = {read: read for prints in state.prints.values() for read in prints}
+    canonical: dict[Read, Read] = {}  # this run's: the last run's are kept by the units not made again
+    kinds = kind_sources(playbook)
+    structures = state.structures_of(playbook, digests)
+    # review standings whose day is not said cannot be compared: their reads are then always checked
+    dates_key = None if dates is None and reviews else hashlib.blake2b(repr(dates).encode("utf-8"), digest_size=16).hexdigest()
     if diagrams:
+        changes = state.changes(digests, kinds, None, structures, dates_key)  # diagrams do not read `drawn`; were one to, it is checked
         units = diagram_units(view, labels, tracked_facts)  # type: ignore[arg-type]
-        made_diagrams = make_units(units, state.diagrams, state.stale("diagrams", world), reads, counts.drawn, canonical)
+        stale = state.stale("diagrams", world, changes)
+        made_diagrams = make_units(units, state.diagrams, stale, reads, counts.drawn, canonical)
     site = sorted((m.value for m in made_diagrams.values() if m.value is not None), key=lambda d: d.key)
     figures = _figures(site, labels, cache=cache, engine=engine, cache_dir=cache_dir, old=state.figures, counts=counts)
     drawn = dict.fromkeys(figures, True)
@@ -585,20 +829,64 @@ def generate_site(
     renderer.targets = Tracked("target", tables["target"], reads)  # type: ignore[assignment]
     renderer.drawn = Tracked("drawn", drawn, reads)  # type: ignore[assignment]
     renderer.reviews = Tracked("reviews", tables["reviews"], reads)
-    made_pages = make_units(renderer.units(), state.pages, state.stale("pages", world), reads, counts.made, canonical)
-    found = [m.value for m in made_pages.values() if m.value is not None]
+    changes = state.changes(digests, kinds, tuple(drawn), structures, dates_key)
+    extra = _extra_units(view, labels, renderer, cache, today)
+    made_pages = make_units(renderer.units() + extra, state.pages, state.stale("pages", world, changes), reads,
+                            counts.made, canonical)
+    downloads = _download_units(view, labels, today)
+    made_ics: list[tuple[str, ...]] = []
+    made_downloads = make_units(downloads, state.downloads, state.stale("downloads", world, changes), reads,
+                                made_ics, canonical)
+    others = {unit for unit, _make in extra}
+    found = [m.value for unit, m in made_pages.items() if m.value is not None and unit not in others]
     pages = {page.path: page for page in sorted(found, key=lambda p: p.path)}
     counts.pages, counts.pages_made = len(made_pages), len(counts.made)
     counts.diagrams, counts.diagrams_made = len(made_diagrams), len(counts.drawn)
-    prints = {"pages": fingerprints(world, made_pages), "diagrams": fingerprints(world, made_diagrams)}
-    state = State(key, made_pages, made_diagrams, figures, prints)
+    tables_made = {"pages": (made_pages, counts.made), "diagrams": (made_diagrams, counts.drawn),
+                   "downloads": (made_downloads, made_ics)}
+    prints, groups, loose = {}, {}, {}
+    shared = {}
+    for table, (units_made, which) in tables_made.items():
+        prints[table], groups[table], loose[table] = carried(world, units_made, which, state, table)
+        shared[table] = [group for group in groups[table] if group[0] != "@"]
+    state = State(key, made_pages, made_diagrams, made_downloads, figures, prints, groups,
+                  dict(digests) if digests is not None else None, kinds, tuple(drawn), structures, dates_key,
+                  loose, shared)
     cache.generation, cache.counts = state, counts  # the cache writes it with the output
     return Generated(
         pages,
         {key: figure for key, (_fkey, figure, _svg) in figures.items()},
         {diagram_path(key): svg for key, (_fkey, _figure, svg) in figures.items()},
         counts,
+        {page.path: page for unit, _make in extra for page in [made_pages[unit].value]},
+        {path: text for m in made_downloads.values() for path, text in [m.value]},
     )
+
+
+def _extra_units(view: Any, labels: Any, renderer: Any, cache: Any, today: datetime.date | None) -> list[Any]:
+    """The pages `site.generate` adds to the renderer's: the calendar of `today` (the day is
+    part of its unit: it is its only input besides what it reads) and the format reference
+    (a function of our code and the language, both in the global key: it reads nothing)."""
+    from .pages import Page
+    from .plan import calendar_page
+    from .reference import PAGE_PATH, reference_markdown
+
+    title = labels("format_reference")
+    units: list[Any] = []
+    if today is not None:
+        units.append((("calendar", today.isoformat()), lambda: calendar_page(view, labels, today, cache, renderer)))
+    units.append((("reference",), lambda: Page(PAGE_PATH, title, reference_markdown(title))))
+    return units
+
+
+def _download_units(view: Any, labels: Any, today: datetime.date | None) -> list[Any]:
+    """The calendar file of `today` as a unit: (path, text)."""
+    from .exports import ics
+    from .plan import ICS_PATH, week_of
+
+    if today is None:
+        return []
+    return [(("ics", today.isoformat()), lambda: (ICS_PATH, ics(view, labels, week_of(today), None, today)))]
 
 
 def _figures(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import errno
+import hashlib
 import os
 import re
 import stat
@@ -60,6 +61,14 @@ class Sources:
     """Files that parsed but broke a rule of their own, as (kind, document)."""
     files: list[str] = field(default_factory=list)
     """Every YAML file read, loaded or not, relative to the project folder."""
+    digests: dict[str, str] = field(default_factory=dict)
+    """Entity id (and 'organization') -> a digest of its kind, file path and bytes. The loader
+    makes an entity from these alone, so two equal digests mean equal entities, every field
+    included: incremental generation skips what an unchanged entity answers."""
+    references: dict[str, tuple[tuple[tuple[str | int, ...], str, tuple[str, ...]], ...]] = field(default_factory=dict)
+    """Entity id (and 'organization') -> (path, id, kinds) of every reference it makes, as
+    `rules.raw_references` finds them: kept with the file, so unchanged files are not walked
+    again (`rules.check` and `Facts.backlinks` ask)."""
     unloaded: dict[str, str] = field(default_factory=dict)
     """Ids of files that exist but did not load, with their kind: references to them are
     not reported again as unknown."""
@@ -92,7 +101,18 @@ def discover(root: Path, problems: Problems) -> list[tuple[str, str]]:
     Only plain files inside the project are listed. Anything else under `org/` and
     `playbook/` is a located problem, found without opening it: a named pipe would hang
     the read, a device would never end, a link could point anywhere."""
-    found: list[tuple[str, str]] = []
+    return [(kind, rel) for kind, rel, _stamp in _discover(root, problems)]
+
+
+Stamp = tuple[int, int]
+"""A file's modification time (ns) and size, as `discover` saw them."""
+
+
+def _discover(root: Path, problems: Problems) -> list[tuple[str, str, Stamp | None]]:
+    """`discover`, with each file's stamp (None when it could not be taken): a plain file is
+    told from anything else by one `lstat`, which gives its stamp too (3,000 roles: 5,000
+    files, walked on every `serve` rebuild)."""
+    found: list[tuple[str, str, Stamp | None]] = []
     real_root = Path(os.path.realpath(root))
     for top in TOP_FOLDERS:
         base = root / top
@@ -123,18 +143,21 @@ def discover(root: Path, problems: Problems) -> list[tuple[str, str]]:
                     "(the files in it are not read)",
                     "layout",
                 )
+            here = Path(os.path.relpath(dirpath, root)).as_posix()
             for name in sorted(filenames):
-                full = folder / name
-                rel = full.relative_to(root).as_posix()
+                rel = f"{here}/{name}"
                 if name.startswith(".#") or not name.endswith(YAML_SUFFIXES):
                     left_out = _left_out(name, rel)
                     if left_out:
                         problems.add(Location(rel), left_out, "layout", "warning")
                     continue
-                unusable = _not_a_plain_file(full, real_root)
-                if unusable:
-                    problems.add(Location(rel), unusable, "layout")
-                    continue
+                stamp = _plain_stamp(os.path.join(dirpath, name))
+                if stamp is None:  # a link, or not a plain file: said why, or its target's stamp
+                    unusable = _not_a_plain_file(folder / name, real_root)
+                    if unusable:
+                        problems.add(Location(rel), unusable, "layout")
+                        continue
+                    stamp = _stamp(os.path.join(dirpath, name))
                 kind = _kind_of_path(rel)
                 if kind is None:
                     problems.add(
@@ -145,9 +168,27 @@ def discover(root: Path, problems: Problems) -> list[tuple[str, str]]:
                         "layout",
                     )
                     continue
-                found.append((kind, rel))
+                found.append((kind, rel, stamp))
     found.sort(key=lambda item: item[1])
     return found
+
+
+def _plain_stamp(path: str) -> Stamp | None:
+    """The stamp of a plain file that is no link; None for anything else."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_size) if stat.S_ISREG(info.st_mode) else None
+
+
+def _stamp(path: str) -> Stamp | None:
+    """The stamp of the file a path leads to, links followed."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_size)
 
 
 def _left_out(name: str, rel: str) -> str | None:
@@ -230,25 +271,64 @@ def entity_id(rel: str) -> str:
     return name
 
 
-def _read(full: Path, rel: str, cache: Cache | None = None) -> tuple[Document | None, list[Problem]]:
-    """Read a file; with a cache, reuse the last parse while its size and modification time stay.
+@dataclass(frozen=True)
+class Loaded:
+    """One file as the loader makes it. With our code the same, all of it is a function of the
+    file's bytes and its path (which gives its kind and id), so a `Cache` keeps it by the
+    file's stamp: an unchanged file is neither parsed nor validated again, and gives the same
+    entity object, whose page incremental generation keeps (`incremental.py`)."""
+
+    doc: Document | None
+    """The parsed file; None when it could not be read or parsed."""
+    problems: tuple[Problem, ...] = ()
+    """What stopped the reading or the parsing."""
+    entity: Entity | None = None
+    """What the data validated to; None when it did not."""
+    invalid: tuple[Problem, ...] = ()
+    """What the validation found."""
+    leftovers: tuple[Problem, ...] = ()
+    """Starter text still in the file (`starters.leftover_starter_text`), reported once it loaded."""
+    digest: str = ""
+    """A digest of the path and bytes: the same digest, the same entity (see `Sources.digests`)."""
+    references: tuple[tuple[tuple[str | int, ...], str, tuple[str, ...]], ...] = ()
+    """The entity's references (`rules.raw_references`), found once per file."""
+
+
+def _read(full: Path, kind: str, eid: str, rel: str, cache: Cache | None = None, stamp: Stamp | None = None) -> Loaded:
+    """Read, parse and validate a file; with a cache, reuse the last result while its size and
+    modification time stay (`stamp`, as `discover` saw them, spares opening it).
 
     The file is opened without blocking and read up to the size limit, whatever its size
     claims to be: `st_size` is 0 for a pipe or a device, which are refused by `discover`
     but could be swapped in between."""
+    if cache is not None and stamp is not None:
+        kept = cache.kept_file(full, stamp)
+        if kept is not None:
+            return kept  # type: ignore[no-any-return]
     try:
         fd = os.open(full, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
-        return None, [Problem(Location(rel), f"file cannot be read ({_reason(exc)}); fix its permissions", "layout")]
+        return Loaded(None, (Problem(Location(rel), f"file cannot be read ({_reason(exc)}); fix its permissions", "layout"),))
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
-            return None, [Problem(Location(rel), "file is not a plain file; the playbook reads only plain YAML files", "layout")]
+            return Loaded(None, (Problem(Location(rel), "file is not a plain file; the playbook reads only plain YAML files", "layout"),))
 
-        def parse() -> tuple[Document | None, list[Problem]]:
+        def parse() -> Loaded:
+            from .rules import raw_references  # rules reads `Sources`: imported on use
+
             if info.st_size > MAX_FILE_BYTES:  # said without reading a 50 MB file into memory
-                return None, [too_large(rel, info.st_size)]
-            return read_bytes(handle.read(MAX_FILE_BYTES + 1), rel)  # never more, whatever the size said
+                return Loaded(None, (too_large(rel, info.st_size),))
+            raw = handle.read(MAX_FILE_BYTES + 1)  # never more, whatever the size said
+            doc, problems = read_bytes(raw, rel)
+            if doc is None:
+                return Loaded(None, tuple(problems))
+            found = Problems()
+            entity = _validate(kind, eid, rel, doc, found)
+            leftovers = tuple(leftover_starter_text(doc)) if entity is not None else ()  # a half-edited `playbook new` file
+            digest = hashlib.blake2b(f"{kind}\0{rel}\0".encode() + raw, digest_size=16).hexdigest()
+            refs = tuple(raw_references(kind, entity)) if entity is not None else ()
+            return Loaded(doc, tuple(problems), entity, tuple(found.items), leftovers, digest, refs)
 
         if cache is None:
             return parse()
@@ -262,16 +342,17 @@ def load(root: Path, cache: Cache | None = None) -> tuple[Playbook, Sources, Pro
     playbook = Playbook()
     sources = Sources(root)
     seen: dict[str, str] = {}
-    for kind, rel in discover(root, problems):
+    for kind, rel, stamp in _discover(root, problems):
         sources.files.append(rel)
         eid = "organization" if kind == "organization" else entity_id(rel)
         bad_name = _file_name_problem(kind, eid)
         if bad_name:
             problems.add(Location(rel), bad_name, "id")
             continue
-        doc, file_problems = _read(root / rel, rel, cache)
-        problems.items.extend(file_problems)
-        entity = _validate(kind, eid, rel, doc, problems) if doc is not None else None
+        loaded = _read(root / rel, kind, eid, rel, cache, stamp)
+        doc, entity = loaded.doc, loaded.entity
+        problems.items.extend(loaded.problems)
+        problems.items.extend(loaded.invalid)
         if entity is None or doc is None:
             sources.unloaded.setdefault(eid, kind)
             if doc is not None:
@@ -282,8 +363,10 @@ def load(root: Path, cache: Cache | None = None) -> tuple[Playbook, Sources, Pro
             continue
         seen[eid] = rel
         sources.documents[eid] = doc
+        sources.digests[eid] = loaded.digest
+        sources.references[eid] = loaded.references
         playbook.add(entity)
-        problems.items.extend(leftover_starter_text(doc))  # a half-edited `playbook new` file
+        problems.items.extend(loaded.leftovers)
     if playbook.organization is None and not any(p.location.path.startswith(ORGANIZATION_FILE[:-4]) for p in problems.items):
         problems.add(
             Location(ORGANIZATION_FILE),

@@ -201,9 +201,12 @@ def calendar_context(playbook: Playbook, labels: Labels, day: datetime.date) -> 
     }
 
 
-def calendar_page(playbook: Playbook, labels: Labels, day: datetime.date, cache: Cache | None = None) -> Page:
-    """The calendar page for the week and month of `day`."""
-    renderer = Renderer(playbook, labels, cache=cache)
+def calendar_page(
+    playbook: Playbook, labels: Labels, day: datetime.date, cache: Cache | None = None, renderer: Renderer | None = None
+) -> Page:
+    """The calendar page for the week and month of `day`; `renderer`, when given, writes it
+    (incremental generation hands its own, whose links are tracked reads)."""
+    renderer = renderer or Renderer(playbook, labels, cache=cache)
     context = calendar_context(playbook, labels, day)
     markdown = renderer.render("calendar.md.j2", PAGE_PATH, **context)
     # the week and month views repeat the themes' cadences, and grow with them: not indexed

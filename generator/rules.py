@@ -114,9 +114,11 @@ def all_references(playbook: Playbook, sources: Sources) -> Iterator[tuple[str, 
     """(source kind, document, path, id, kinds) for every reference in every parsed file,
     including files that broke a rule of their own: their references still count."""
     for entity in playbook.all_entities():
-        document = sources.documents[entity.id if entity.KIND != "organization" else "organization"]
-        for ref in references(entity):
-            yield entity.KIND, document, ref.path, ref.target, ref.kinds
+        key = entity.id if entity.KIND != "organization" else "organization"
+        document = sources.documents[key]
+        kept = sources.references.get(key)
+        for path, target, kinds in kept if kept is not None else raw_references(entity.KIND, entity):
+            yield entity.KIND, document, path, target, kinds
     for kind, document in sources.broken:
         if isinstance(document.data, dict):
             for path, target, kinds in raw_references(kind, document.data):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import os
+import zlib
 from pathlib import Path
 
 import jinja2
@@ -23,7 +24,9 @@ from hypothesis import strategies as st
 from generator import incremental, refactor
 from generator.cache import Cache
 from generator.errors import PlaybookError
+from generator.facts import Facts
 from generator.model import Playbook
+from generator.review import reviews
 from generator.site import Output, generate
 
 from .conftest import REPO, copy_project
@@ -283,3 +286,79 @@ def test_a_unit_cannot_read_what_is_not_tracked() -> None:
     reads.current = set()
     assert view.roles.get("x") is None and len(view.departments) == 0
     assert reads.current == {("playbook.roles", "item", "x"), ("playbook.departments", "len", None)}
+
+
+def _other(value: object) -> object:
+    """Another value of the same shape: what an edit of a prose field may leave."""
+    if isinstance(value, str):  # another order too, were it sorted by
+        return f"{zlib.crc32(value.encode()) % 89} {value}"
+    if isinstance(value, int):
+        return value + 1
+    if isinstance(value, list):
+        return [*value, "another line"]
+    if value is None:
+        return "a new text"
+    return None  # a contact or a charter: taken away
+
+
+def test_prose_is_read_by_no_relation_and_no_review(tmp_path: Path) -> None:
+    """`incremental.PROSE` lets a run skip every `facts.*` and `reviews` read when only prose
+    changed: with every prose field of every entity changed, each such read the sample's site
+    does answers as before."""
+    root, _svgs, cache = sample(tmp_path)
+    state = cache.generation
+    before = generate(root).result.playbook
+    edited = Playbook()
+    for entity in before.all_entities():
+        edited.add(entity.model_copy(update={name: _other(getattr(entity, name)) for name in incremental.PROSE[entity.KIND]}))
+    standing = reviews(edited, TODAY, {})
+    world = incremental.World(edited, Facts(edited), {"reviews": standing})
+    checked = 0
+    for table in ("pages", "diagrams"):
+        for group, reads in state.groups[table].items():
+            if group.startswith("facts.") or group == "reviews":
+                for read in reads:
+                    assert world.current(read) == state.prints[table][read], read
+                    checked += 1
+    assert checked > 500
+    assert any(getattr(e, "summary", None) != getattr(edited.entity(e.id), "summary", None) for e in before.roles.values())
+
+
+def test_the_kept_fingerprints_cover_every_read_and_few_more(tmp_path: Path) -> None:
+    """A run carries the last fingerprints over and adds the reads of the units it made
+    (`incremental.carried`); reads no unit does any more are left until they could be a
+    quarter of all, then gathered again."""
+    root, svgs, cache = sample(tmp_path)
+    for n, word in enumerate(["Senior", "Acting", "Regional", "Deputy", "Kepala", "Chief"]):
+        path = root / "org/roles/care-agent.yml"
+        data = load(path)
+        data["title"] = f"{word} Care Agent"
+        data["reports_to"] = ["head-of-customer-care", "ceo"][n % 2]
+        dump(path, data)
+        restamp(root, {})
+        made = run(root, cache, svgs)
+        state = cache.generation
+        for table in ("pages", "diagrams"):
+            done = {read for m in getattr(state, table).values() for read in m.reads}
+            assert done <= state.prints[table].keys()
+            assert len(state.prints[table]) <= len(done) * 1.25 + 1
+            grouped = [read for reads in state.groups[table].values() for read in reads]
+            assert len(grouped) == len(set(grouped)) and set(grouped) == state.prints[table].keys()
+    assert_same(made, run(root, None, svgs), "six edits")
+
+
+def test_the_calendar_is_made_again_on_a_new_day_and_only_then(tmp_path: Path) -> None:
+    """The calendar page and file are units of their day: kept after an edit that does not
+    touch the themes, made again the next week (with the review standings a week changes),
+    as a clean run makes them."""
+    root, svgs, cache = sample(tmp_path)
+    rewrite(root / "org/roles/care-agent.yml", "politely and quickly", "politely, quickly and in full")
+    run(root, cache, svgs)
+    assert not any(unit[0] == "calendar" for unit in cache.counts.made)
+    later = TODAY + datetime.timedelta(days=7)
+    made = generate(root, cache=cache, cache_dir=svgs, today=later, changed={})
+    # and the pages whose review standing a week changes ("may be out of date"), no more
+    assert ("calendar", later.isoformat()) in cache.counts.made and cache.counts.pages_made < 10
+    clean = generate(root, cache=None, cache_dir=svgs, today=later, changed={})
+    assert_same(made, clean, "a week later")
+    assert made.downloads == clean.downloads and made.downloads["calendar/playbook.ics"]
