@@ -15,7 +15,9 @@ reader looks at the reloaded page: MkDocs' pages and files of the build before h
 reference cycles, and freeing them there keeps the session's memory to one build's worth
 without costing the next save any time.
 
-`gc.freeze` is process-wide: this module is the one place that calls it.
+Generation pauses the collector on its own (`site._collector_paused`, for every caller of
+`generate`); this covers the engine's part of a build. `gc.freeze` is process-wide: this
+module is the one place that calls it.
 """
 
 from __future__ import annotations
