@@ -201,8 +201,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Validate here, before mkdocs empties the site folder: a YAML error then leaves
         # the last good site in place.
-        self.output = self._generate()
-        self.heap.hold()  # the playbook and what was generated from it live to the build's end
+        with self.heap.holding():  # the playbook and what was generated from it live to the build's end
+            self.output = self._generate()
         self._report(self.output)
         self._start_page_cache()
         if not self.output.result.errors:
