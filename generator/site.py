@@ -7,11 +7,9 @@ generator. Nothing here imports mkdocs.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import gc
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from .cache import Cache
 from .diagrams.common import ORG_CHART_LIMIT
 from .exports import ics
 from .facts import Facts
+from .heap import collector_paused
 from .incremental import generate_site
 from .labels import Labels, get_labels
 from .pages import SECTIONS, Page, diagram_path, fill_slots, render_pages
@@ -112,7 +111,7 @@ def generate(
     with `changed` (`review.history`, the git day of each file) too, each entity's page shows
     its review standing, measured against that day.
     """
-    with _collector_paused():
+    with collector_paused():
         return _generate_cached(root, language, engine, cache_dir, diagrams, cache, Dates(today, changed))
 
 
@@ -138,22 +137,6 @@ class Dates:
 
     def key(self) -> object:
         return (self.today, tuple(sorted(self.changed.items())) if self.changed is not None else None)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector off for the length of a run, as it was after. A run allocates
-    millions of objects that live until its end (the playbook, the facts, the recorded reads),
-    so the collector's full passes found nothing to free and walked the whole heap again and
-    again: 0.7 s of a cold 3,000-role run, 0.3-0.6 s of one after an edit. Memory is freed
-    by reference counting as before; the few cycles a run leaves are collected after it."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _generate(
